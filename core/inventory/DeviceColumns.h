@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace fleet {
+
+// The columns of the device table and of `fleetctl inventory list`: how each is selected and
+// sorted in SQL, its key (CLI, CSV, saved settings) and its title.
+class DeviceColumns
+{
+public:
+    enum Column {
+        Uid,
+        Name,
+        Serial,
+        Vendor,
+        Model,
+        HwRevision,
+        Firmware,
+        PreviousFirmware,
+        KnownGoodFirmware,
+        Site,
+        TimeZone,
+        State,
+        Online,
+        Health,
+        LastSeen,
+        FirstSeen,
+        Connection,
+        Mac,
+        Ip,
+        Hostname,
+        Tags,
+        Groups,
+        ConfigHash,
+        Notes,
+        Count
+    };
+
+    static QString key(int column);
+    static QString title(int column);
+    static int fromKey(const QString &key); // -1 when unknown
+    static QStringList keys();
+    static bool visibleByDefault(int column);
+    // The SELECT list for all columns, in enum order, followed by d.id; joined with sites.
+    static QString selectList();
+    // FROM clause matching selectList().
+    static QString fromClause();
+    // ORDER BY expression for the column (ties broken by d.id so pages never overlap).
+    static QString orderBy(int column, bool descending);
+    // True when an index serves this sort, so the first page of 1M rows is instant.
+    static bool hasSortIndex(int column);
+    // Columns holding UTC milliseconds since the epoch.
+    static bool isTimestamp(int column) { return column == LastSeen || column == FirstSeen; }
+};
+
+} // namespace fleet

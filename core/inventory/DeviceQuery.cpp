@@ -1,0 +1,105 @@
+#include "DeviceQuery.h"
+
+#include "inventory/DeviceColumns.h"
+#include "storage/SqliteDatabase.h"
+
+namespace fleet {
+
+DeviceQuery::DeviceQuery(DeviceFilter filter, int sortColumn, bool descending)
+    : m_filter(std::move(filter))
+    , m_sortColumn(sortColumn)
+    , m_descending(descending)
+{
+}
+
+Result<qint64> DeviceQuery::count(SqliteDatabase &db) const
+{
+    const SqlCondition c = DeviceFilterSql::build(m_filter);
+    auto v = db.scalar(QStringLiteral("SELECT count(*) FROM devices d %1").arg(c.where), c.binds);
+    if (!v)
+        return v.error();
+    return v.value().toLongLong();
+}
+
+Result<DeviceRows> DeviceQuery::page(SqliteDatabase &db, qint64 offset, int limit) const
+{
+    const SqlCondition c = DeviceFilterSql::build(m_filter);
+    // Select the page's ids first (narrow, index-only where possible), then join the wide row:
+    // OFFSET then skips index entries rather than whole rows.
+    const QString order = DeviceColumns::orderBy(m_sortColumn, m_descending);
+    const QString sql =
+        QStringLiteral("SELECT %1 %2 WHERE d.id IN (SELECT d.id %2 %3 ORDER BY %4 LIMIT ? "
+                       "OFFSET ?) ORDER BY %4")
+            .arg(DeviceColumns::selectList(), DeviceColumns::fromClause(), c.where, order);
+    auto s = db.prepare(sql);
+    if (!s)
+        return s.error();
+    QVariantList binds = c.binds;
+    binds << limit << offset;
+    s->bindAll(binds);
+    DeviceRows rows;
+    rows.reserve(limit);
+    const int columns = s->columnCount();
+    while (s->next()) {
+        QVector<QVariant> row(columns);
+        for (int i = 0; i < columns; ++i)
+            row[i] = s->value(i);
+        rows.append(std::move(row));
+    }
+    if (!s->lastStepError().isEmpty())
+        return Error::failed(s->lastStepError());
+    return rows;
+}
+
+Result<QList<qint64>> DeviceQuery::ids(SqliteDatabase &db, qint64 limit) const
+{
+    const SqlCondition c = DeviceFilterSql::build(m_filter);
+    auto s = db.prepare(QStringLiteral("SELECT d.id %1 %2 ORDER BY %3 LIMIT ?")
+                            .arg(DeviceColumns::fromClause(), c.where,
+                                 DeviceColumns::orderBy(m_sortColumn, m_descending)));
+    if (!s)
+        return s.error();
+    QVariantList binds = c.binds;
+    binds << limit;
+    s->bindAll(binds);
+    QList<qint64> out;
+    while (s->next())
+        out << s->int64(0);
+    if (!s->lastStepError().isEmpty())
+        return Error::failed(s->lastStepError());
+    return out;
+}
+
+Result<QList<QPair<QString, qint64>>> DeviceQuery::facetValues(SqliteDatabase &db,
+                                                              const QString &facet)
+{
+    QString sql;
+    if (facet == QLatin1String("model"))
+        sql = QStringLiteral("SELECT model, count(*) FROM devices GROUP BY model ORDER BY model");
+    else if (facet == QLatin1String("fw_version"))
+        sql = QStringLiteral(
+            "SELECT fw_version, count(*) FROM devices GROUP BY fw_version ORDER BY fw_version");
+    else if (facet == QLatin1String("state"))
+        sql = QStringLiteral("SELECT state, count(*) FROM devices GROUP BY state ORDER BY state");
+    else if (facet == QLatin1String("site"))
+        sql = QStringLiteral("SELECT s.name, (SELECT count(*) FROM devices d WHERE d.site_id = "
+                             "s.id) FROM sites s ORDER BY s.name");
+    else if (facet == QLatin1String("group"))
+        sql = QStringLiteral("SELECT g.name, (SELECT count(*) FROM group_members gm WHERE "
+                             "gm.group_id = g.id) FROM device_groups g ORDER BY g.name");
+    else if (facet == QLatin1String("tag"))
+        sql = QStringLiteral("SELECT tag, count(*) FROM device_tags GROUP BY tag ORDER BY tag");
+    else
+        return Error::invalid(QStringLiteral("Unknown facet '%1'").arg(facet));
+    auto s = db.prepare(sql);
+    if (!s)
+        return s.error();
+    QList<QPair<QString, qint64>> out;
+    while (s->next())
+        out.append({s->text(0), s->int64(1)});
+    if (!s->lastStepError().isEmpty())
+        return Error::failed(s->lastStepError());
+    return out;
+}
+
+} // namespace fleet

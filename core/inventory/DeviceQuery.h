@@ -1,0 +1,44 @@
+#pragma once
+
+#include "inventory/DeviceFilter.h"
+#include "util/Result.h"
+
+#include <QList>
+#include <QVariant>
+#include <QVector>
+
+namespace fleet {
+
+class SqliteDatabase;
+
+// One page of rows: each row holds DeviceColumns::Count values followed by the device row id.
+using DeviceRows = QVector<QVector<QVariant>>;
+
+// Counts and pages through the devices matching a filter, sorted, entirely in SQL. Used by the
+// device table's worker thread and by `fleetctl inventory list`.
+class DeviceQuery
+{
+public:
+    DeviceQuery(DeviceFilter filter, int sortColumn, bool descending);
+
+    Result<qint64> count(SqliteDatabase &db) const;
+    Result<DeviceRows> page(SqliteDatabase &db, qint64 offset, int limit) const;
+    // Row ids of every matching device in sort order (bulk actions on "all matching").
+    Result<QList<qint64>> ids(SqliteDatabase &db, qint64 limit = -1) const;
+
+    const DeviceFilter &filter() const { return m_filter; }
+    int sortColumn() const { return m_sortColumn; }
+    bool descending() const { return m_descending; }
+
+    // Distinct values of a facet with their counts, for the filter menus: "model",
+    // "fw_version", "site", "group", "state", "tag".
+    static Result<QList<QPair<QString, qint64>>> facetValues(SqliteDatabase &db,
+                                                            const QString &facet);
+
+private:
+    DeviceFilter m_filter;
+    int m_sortColumn;
+    bool m_descending;
+};
+
+} // namespace fleet

@@ -1,0 +1,210 @@
+#include "Migrations.h"
+
+#include "storage/SqliteDatabase.h"
+
+namespace fleet {
+
+namespace {
+
+// Version 1: inventory (devices, sites, tags, groups, SBOM components, configuration, firmware
+// history) and the append-only audit trail.
+const char *const kMigration1 = R"SQL(
+CREATE TABLE sites (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    time_zone   TEXT NOT NULL DEFAULT 'UTC'
+);
+
+CREATE TABLE devices (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL,
+    serial          TEXT NOT NULL DEFAULT '',
+    vendor          TEXT NOT NULL DEFAULT '',
+    model           TEXT NOT NULL DEFAULT '',
+    hw_revision     TEXT NOT NULL DEFAULT '',
+    fw_version      TEXT NOT NULL DEFAULT '',
+    fw_previous     TEXT NOT NULL DEFAULT '',
+    fw_known_good   TEXT NOT NULL DEFAULT '',
+    config_hash     TEXT NOT NULL DEFAULT '',
+    mac             TEXT NOT NULL DEFAULT '',
+    ip              TEXT NOT NULL DEFAULT '',
+    hostname        TEXT NOT NULL DEFAULT '',
+    connection      TEXT NOT NULL DEFAULT 'mqtt'
+                    CHECK (connection IN ('mqtt', 'ddi', 'serial')),
+    site_id         INTEGER REFERENCES sites(id) ON DELETE RESTRICT,
+    state           TEXT NOT NULL DEFAULT 'registered'
+                    CHECK (state IN ('registered', 'active', 'maintenance', 'quarantined',
+                                     'decommissioning', 'retired')),
+    first_seen      INTEGER,
+    last_seen       INTEGER,
+    online          INTEGER NOT NULL DEFAULT 0 CHECK (online IN (0, 1)),
+    health          TEXT NOT NULL DEFAULT 'unknown'
+                    CHECK (health IN ('ok', 'degraded', 'failing', 'unknown')),
+    notes           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX devices_name ON devices(name);
+CREATE INDEX devices_serial ON devices(serial);
+CREATE INDEX devices_model_fw ON devices(model, fw_version);
+CREATE INDEX devices_fw ON devices(fw_version);
+CREATE INDEX devices_site ON devices(site_id);
+CREATE INDEX devices_state ON devices(state);
+CREATE INDEX devices_online ON devices(online);
+CREATE INDEX devices_last_seen ON devices(last_seen);
+
+CREATE TABLE device_tags (
+    device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    tag         TEXT NOT NULL,
+    PRIMARY KEY (device_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX device_tags_tag ON device_tags(tag);
+
+CREATE TABLE device_groups (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE group_members (
+    group_id    INTEGER NOT NULL REFERENCES device_groups(id) ON DELETE CASCADE,
+    device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, device_id)
+) WITHOUT ROWID;
+CREATE INDEX group_members_device ON group_members(device_id);
+
+-- The device's software bill of materials.
+CREATE TABLE device_components (
+    device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    version     TEXT NOT NULL DEFAULT '',
+    purl        TEXT NOT NULL DEFAULT '',
+    cpe         TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (device_id, name, version)
+) WITHOUT ROWID;
+CREATE INDEX device_components_name ON device_components(name, version);
+
+CREATE TABLE device_config (
+    device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    value       TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (device_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE firmware_history (
+    id              INTEGER PRIMARY KEY,
+    device_id       INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    at_ms           INTEGER NOT NULL,
+    from_version    TEXT NOT NULL DEFAULT '',
+    to_version      TEXT NOT NULL,
+    source          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX firmware_history_device ON firmware_history(device_id, at_ms);
+
+-- Append-only, hash-chained audit trail. hash = SHA-256(prev_hash || canonical(entry)).
+CREATE TABLE audit_log (
+    seq             INTEGER PRIMARY KEY,
+    ts_ms           INTEGER NOT NULL,
+    os_user         TEXT NOT NULL,
+    operator        TEXT NOT NULL,
+    host            TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    object_type     TEXT NOT NULL,
+    object_id       TEXT NOT NULL,
+    before_json     TEXT NOT NULL DEFAULT '',
+    after_json      TEXT NOT NULL DEFAULT '',
+    reason          TEXT NOT NULL DEFAULT '',
+    prev_hash       TEXT NOT NULL,
+    hash            TEXT NOT NULL
+);
+CREATE INDEX audit_log_ts ON audit_log(ts_ms);
+CREATE INDEX audit_log_object ON audit_log(object_type, object_id);
+CREATE INDEX audit_log_action ON audit_log(action);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be changed'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be deleted'); END;
+)SQL";
+
+// Version 2: free-text search over the inventory (FTS5 with its content kept in `devices`) and
+// saved filters, which are the dynamic groups.
+const char *const kMigration2 = R"SQL(
+CREATE VIRTUAL TABLE device_search USING fts5(
+    uid, name, serial, vendor, model, hostname, ip, mac, notes,
+    content='devices', content_rowid='id', prefix='2 3', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO device_search(device_search) VALUES ('rebuild');
+CREATE TRIGGER devices_search_insert AFTER INSERT ON devices BEGIN
+    INSERT INTO device_search(rowid, uid, name, serial, vendor, model, hostname, ip, mac, notes)
+    VALUES (new.id, new.uid, new.name, new.serial, new.vendor, new.model, new.hostname, new.ip,
+            new.mac, new.notes);
+END;
+CREATE TRIGGER devices_search_delete AFTER DELETE ON devices BEGIN
+    INSERT INTO device_search(device_search, rowid, uid, name, serial, vendor, model, hostname,
+                              ip, mac, notes)
+    VALUES ('delete', old.id, old.uid, old.name, old.serial, old.vendor, old.model, old.hostname,
+            old.ip, old.mac, old.notes);
+END;
+-- Only when a searched column changes: heartbeats that touch last_seen must stay cheap.
+CREATE TRIGGER devices_search_update
+AFTER UPDATE OF uid, name, serial, vendor, model, hostname, ip, mac, notes ON devices BEGIN
+    INSERT INTO device_search(device_search, rowid, uid, name, serial, vendor, model, hostname,
+                              ip, mac, notes)
+    VALUES ('delete', old.id, old.uid, old.name, old.serial, old.vendor, old.model, old.hostname,
+            old.ip, old.mac, old.notes);
+    INSERT INTO device_search(rowid, uid, name, serial, vendor, model, hostname, ip, mac, notes)
+    VALUES (new.id, new.uid, new.name, new.serial, new.vendor, new.model, new.hostname, new.ip,
+            new.mac, new.notes);
+END;
+
+CREATE TABLE saved_filters (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    filter_json TEXT NOT NULL
+);
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2};
+
+} // namespace
+
+int Migrations::latestVersion()
+{
+    return int(std::size(kMigrations));
+}
+
+QString Migrations::sql(int version)
+{
+    if (version < 1 || version > latestVersion())
+        return {};
+    return QString::fromUtf8(kMigrations[version - 1]);
+}
+
+Result<int> Migrations::currentVersion(SqliteDatabase &db)
+{
+    auto v = db.scalar(QStringLiteral("PRAGMA user_version"));
+    if (!v)
+        return v.error();
+    return v.value().toInt();
+}
+
+Status Migrations::migrate(SqliteDatabase &db, int target)
+{
+    auto current = currentVersion(db);
+    if (!current)
+        return current.status();
+    for (int version = current.value() + 1; version <= target; ++version) {
+        SqliteTransaction tx(db);
+        if (!tx.beginStatus())
+            return tx.beginStatus();
+        if (Status s = db.exec(sql(version)); !s)
+            return Error::failed(QStringLiteral("Schema migration to version %1 failed: %2")
+                                     .arg(version)
+                                     .arg(s.message()));
+        if (Status s = db.exec(QStringLiteral("PRAGMA user_version = %1").arg(version)); !s)
+            return s;
+        if (Status s = tx.commit(); !s)
+            return s;
+    }
+    return {};
+}
+
+} // namespace fleet

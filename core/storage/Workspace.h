@@ -1,0 +1,59 @@
+#pragma once
+
+#include "storage/SqliteDatabase.h"
+#include "util/Result.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace fleet {
+
+// One workspace = one SQLite file. Opening checks the file before anything writes to it:
+// a damaged file is opened read-only with a warning, a file from a newer Fleetdesk is refused,
+// an older schema is backed up and migrated.
+class Workspace
+{
+public:
+    struct OpenOptions
+    {
+        bool create = true;        // create the file if it does not exist
+        bool readOnly = false;     // never write (fleetctl db check, list, export)
+        bool backupBeforeMigrate = true;
+    };
+
+    static Result<std::unique_ptr<Workspace>> open(const QString &path, OpenOptions options);
+    static Result<std::unique_ptr<Workspace>> open(const QString &path)
+    {
+        return open(path, OpenOptions());
+    }
+    // <AppDataLocation>/workspace.fleetdesk
+    static QString defaultPath();
+
+    SqliteDatabase &db() { return *m_db; }
+    QString path() const { return m_path; }
+    QString auditHeadPath() const;
+    bool isReadOnly() const { return m_readOnly; }
+    bool wasCreated() const { return m_created; }
+    // Why the workspace was opened read-only, or what was done on open (a migration).
+    QString warning() const { return m_warning; }
+
+    // Another connection to the same file for a worker thread, with the same pragmas.
+    Result<std::unique_ptr<SqliteDatabase>> openConnection() const;
+
+    // PRAGMA quick_check (or integrity_check when `full`): the problems found, empty if none.
+    static Result<QStringList> check(SqliteDatabase &db, bool full);
+    // The pragmas every Fleetdesk connection runs with.
+    static Status configure(SqliteDatabase &db);
+
+private:
+    Workspace() = default;
+    std::unique_ptr<SqliteDatabase> m_db;
+    QString m_path;
+    QString m_warning;
+    bool m_readOnly = false;
+    bool m_created = false;
+};
+
+} // namespace fleet
