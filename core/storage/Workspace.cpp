@@ -21,6 +21,18 @@ QString firstProblem(const QStringList &problems)
     return p;
 }
 
+// The cheap part of the check, for a deferred open: the file is SQLite and its schema reads.
+Result<QStringList> readProbe(SqliteDatabase &db)
+{
+    auto tables = db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master"));
+    if (!tables)
+        return QStringList{tables.message()};
+    auto devices = db.scalar(QStringLiteral("SELECT max(id) FROM devices"));
+    if (!devices)
+        return QStringList{devices.message()};
+    return QStringList();
+}
+
 } // namespace
 
 QString Workspace::defaultPath()
@@ -93,8 +105,12 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
         // Check before anything writes: a damaged file is never "repaired" behind the user's
         // back. Reading the schema version first also catches files that are not SQLite at all.
         auto version = Migrations::currentVersion(*ws->m_db);
-        auto problems = version ? check(*ws->m_db, false) : Result<QStringList>(QStringList{
-                                                              version.message()});
+        const bool deferCheck = options.deferIntegrityCheck && !options.readOnly && version.ok()
+                                && version.value() == Migrations::latestVersion();
+        auto problems = !version   ? Result<QStringList>(QStringList{version.message()})
+                        : deferCheck ? readProbe(*ws->m_db)
+                                     : check(*ws->m_db, false);
+        ws->m_integrityPending = deferCheck;
         if (!problems.value().isEmpty()) {
             const QString what = firstProblem(problems.value());
             auto readOnly = SqliteDatabase::open(ws->m_path, Access::ReadOnly);
@@ -152,6 +168,11 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
     }
     if (Status s = configure(*ws->m_db); !s)
         return s.error();
+    if (ws->m_integrityPending) {
+        // Refuse writes on this connection until the deferred check has passed.
+        if (Status s = ws->m_db->exec(QStringLiteral("PRAGMA query_only=ON")); !s)
+            return s.error();
+    }
     if (!ws->m_readOnly) {
         if (Status s = Migrations::migrate(*ws->m_db); !s)
             return s.error();
@@ -159,10 +180,25 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
     return ws;
 }
 
+void Workspace::completeIntegrityCheck(const QStringList &problems)
+{
+    if (!m_integrityPending)
+        return;
+    m_integrityPending = false;
+    if (problems.isEmpty()) {
+        (void)m_db->exec(QStringLiteral("PRAGMA query_only=OFF"));
+        return;
+    }
+    m_readOnly = true;
+    m_warning = QStringLiteral("%1 failed its integrity check (%2). It is open read-only and "
+                               "nothing will be written to it; restore it from a backup.")
+                    .arg(m_path, firstProblem(problems));
+}
+
 Result<std::unique_ptr<SqliteDatabase>> Workspace::openConnection() const
 {
-    auto db = SqliteDatabase::open(m_path, m_readOnly ? SqliteDatabase::Access::ReadOnly
-                                                      : SqliteDatabase::Access::ReadWrite);
+    auto db = SqliteDatabase::open(m_path, isReadOnly() ? SqliteDatabase::Access::ReadOnly
+                                                        : SqliteDatabase::Access::ReadWrite);
     if (!db)
         return db.error();
     if (Status s = configure(*db.value()); !s)

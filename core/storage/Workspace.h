@@ -21,6 +21,11 @@ public:
         bool create = true;        // create the file if it does not exist
         bool readOnly = false;     // never write (fleetctl db check, list, export)
         bool backupBeforeMigrate = true;
+        // The GUI's choice: quick_check reads the whole file (seconds at a million devices), so
+        // open at once and let the caller run check() on a worker connection, then call
+        // completeIntegrityCheck(). Until then the workspace is read-only. Files that need a
+        // migration are always checked first.
+        bool deferIntegrityCheck = false;
     };
 
     static Result<std::unique_ptr<Workspace>> open(const QString &path, OpenOptions options);
@@ -34,7 +39,12 @@ public:
     SqliteDatabase &db() { return *m_db; }
     QString path() const { return m_path; }
     QString auditHeadPath() const;
-    bool isReadOnly() const { return m_readOnly; }
+    // True when opened read-only, found damaged, or while a deferred integrity check runs.
+    bool isReadOnly() const { return m_readOnly || m_integrityPending; }
+    bool isIntegrityCheckPending() const { return m_integrityPending; }
+    // The outcome of a deferred check: no problems allow writes; problems keep the workspace
+    // read-only, with a warning naming the first problem.
+    void completeIntegrityCheck(const QStringList &problems);
     bool wasCreated() const { return m_created; }
     // Why the workspace was opened read-only, or what was done on open (a migration).
     QString warning() const { return m_warning; }
@@ -54,6 +64,7 @@ private:
     QString m_warning;
     bool m_readOnly = false;
     bool m_created = false;
+    bool m_integrityPending = false;
 };
 
 } // namespace fleet
