@@ -1,0 +1,269 @@
+#include "TestWorkspace.h"
+
+#include "audit/AuditLog.h"
+#include "audit/AuditVerifier.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTest>
+
+namespace fleet::test {
+
+TestWorkspace::TestWorkspace()
+    : m_path(m_dir.filePath(QStringLiteral("test.fleetdesk")))
+    , m_clock(QDateTime(QDate(2026, 3, 2), QTime(9, 0), Qt::UTC))
+{
+    reopen();
+}
+
+void TestWorkspace::reopen()
+{
+    m_session.reset();
+    auto s = WorkspaceSession::open(m_path, {}, m_clock, testActor());
+    if (!s)
+        qFatal("cannot open test workspace: %s", qUtf8Printable(s.message()));
+    m_session = std::move(s.value());
+}
+
+Actor TestWorkspace::testActor()
+{
+    return Actor{QStringLiteral("tester"), QStringLiteral("Test Operator"),
+                 QStringLiteral("testhost")};
+}
+
+Device TestWorkspace::makeDevice(const QString &uid)
+{
+    Device d;
+    d.uid = uid;
+    d.name = QStringLiteral("Gateway %1").arg(uid);
+    d.serial = QStringLiteral("SN-%1").arg(uid);
+    d.vendor = QStringLiteral("Northwind Controls");
+    d.model = QStringLiteral("GW-4000");
+    d.hwRevision = QStringLiteral("B");
+    d.fwVersion = QStringLiteral("2.4.1");
+    d.site = QStringLiteral("Plant A");
+    d.siteTimeZone = QStringLiteral("Europe/Berlin");
+    d.state = QStringLiteral("active");
+    d.ip = QStringLiteral("10.20.0.%1").arg(qHash(uid) % 250 + 1);
+    d.online = true;
+    d.health = QStringLiteral("ok");
+    return d;
+}
+
+QList<qint64> TestWorkspace::addDevices(int count)
+{
+    QList<qint64> ids;
+    for (int i = 1; i <= count; ++i) {
+        auto r = m_session->inventory().saveDevice(
+            makeDevice(QStringLiteral("dev-%1").arg(i, 4, 10, QLatin1Char('0'))));
+        if (!r)
+            qFatal("addDevices: %s", qUtf8Printable(r.message()));
+        ids << r->id;
+    }
+    return ids;
+}
+
+qint64 TestWorkspace::auditCount()
+{
+    auto v = db().scalar(QStringLiteral("SELECT count(*) FROM audit_log"));
+    if (!v)
+        qFatal("auditCount: %s", qUtf8Printable(v.message()));
+    return v.value().toLongLong();
+}
+
+QByteArray fileSha256(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return h.result().toHex();
+}
+
+std::unique_ptr<SqliteDatabase> openRaw(const QString &path, SqliteDatabase::Access access)
+{
+    auto db = SqliteDatabase::open(path, access);
+    if (!db) {
+        QTest::qFail(qUtf8Printable(QStringLiteral("openRaw(%1): %2").arg(path, db.message())),
+                     __FILE__, __LINE__);
+        return nullptr;
+    }
+    return std::move(db.value());
+}
+
+QStringList normalizedSchema(SqliteDatabase &db)
+{
+    static const QRegularExpression space(QStringLiteral("\\s+"));
+    QStringList out;
+    auto s = db.prepare(QStringLiteral("SELECT type, name, tbl_name, sql FROM sqlite_master"));
+    if (!s) {
+        QTest::qFail(qUtf8Printable(s.message()), __FILE__, __LINE__);
+        return out;
+    }
+    while (s->next()) {
+        QString sql = s->text(3);
+        sql.replace(space, QStringLiteral(" "));
+        out << QStringLiteral("%1|%2|%3|%4").arg(s->text(0), s->text(1), s->text(2), sql.trimmed());
+    }
+    out.sort();
+    return out;
+}
+
+QStringList column(SqliteDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    QStringList out;
+    auto s = db.prepare(sql);
+    if (!s) {
+        QTest::qFail(qUtf8Printable(s.message()), __FILE__, __LINE__);
+        return out;
+    }
+    s->bindAll(binds);
+    while (s->next())
+        out << s->text(0);
+    if (!s->lastStepError().isEmpty())
+        QTest::qFail(qUtf8Printable(s->lastStepError()), __FILE__, __LINE__);
+    return out;
+}
+
+QVariant scalarOf(SqliteDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    auto v = db.scalar(sql, binds);
+    if (!v) {
+        QTest::qFail(qUtf8Printable(QStringLiteral("%1: %2").arg(sql, v.message())), __FILE__,
+                     __LINE__);
+        return {};
+    }
+    return v.value();
+}
+
+namespace {
+
+Status execAll(SqliteDatabase &db, const QStringList &statements)
+{
+    for (const QString &sql : statements)
+        if (Status s = db.exec(sql); !s)
+            return Error::failed(QStringLiteral("%1: %2").arg(sql, s.message()));
+    return {};
+}
+
+} // namespace
+
+void seedVersionData(SqliteDatabase &db, int version, const QString &workspacePath)
+{
+    if (version < 1)
+        return;
+    // Schema 1: the inventory and the audit trail, as Fleetdesk with schema 1 wrote them.
+    Status s = execAll(
+        db,
+        {QStringLiteral("INSERT INTO sites (id, name, time_zone) VALUES "
+                        "(1, 'Plant A', 'Europe/Berlin'), (2, 'Plant B', 'America/Chicago')"),
+         QStringLiteral(
+             "INSERT INTO devices (id, uid, name, serial, vendor, model, hw_revision, "
+             "fw_version, fw_previous, fw_known_good, config_hash, mac, ip, hostname, "
+             "connection, site_id, state, first_seen, last_seen, online, health, notes) VALUES "
+             "(1, 'gw-1', 'Pressline Müller', 'SN-1', 'Northwind', 'GW-4000', 'B', '2.4.1', "
+             "'2.3.0', '2.3.0', 'abc', 'aa:bb:cc:00:00:01', '10.0.0.1', 'gw1.plant-a', 'mqtt', "
+             "1, 'active', 1700000000000, 1700000500000, 1, 'ok', 'near the press'), "
+             "(2, 'gw-2', 'Paint shop', 'SN-2', 'Northwind', 'GW-4000', 'B', '2.4.1', '', '', "
+             "'', '', '10.0.0.2', '', 'ddi', 2, 'maintenance', NULL, NULL, 0, 'degraded', ''), "
+             "(3, 'sensor-9', 'Boiler sensor', 'SN-9', 'Contoso', 'TS-10', 'A', '1.0.0', '', '', "
+             "'', '', '', '', 'serial', NULL, 'registered', NULL, NULL, 0, 'unknown', '')"),
+         QStringLiteral("INSERT INTO device_tags VALUES (1, 'line-1'), (1, 'critical'), "
+                        "(2, 'line-1')"),
+         QStringLiteral("INSERT INTO device_groups (id, name, description) VALUES "
+                        "(1, 'Pilot', 'first wave')"),
+         QStringLiteral("INSERT INTO group_members VALUES (1, 1), (1, 3)"),
+         QStringLiteral("INSERT INTO device_components VALUES "
+                        "(1, 'openssl', '3.0.11', 'pkg:generic/openssl@3.0.11', ''), "
+                        "(1, 'busybox', '1.36.1', '', 'cpe:2.3:a:busybox:busybox:1.36.1')"),
+         QStringLiteral("INSERT INTO device_config VALUES (1, 'mqtt.broker', 'tls://broker')"),
+         QStringLiteral("INSERT INTO firmware_history (device_id, at_ms, from_version, "
+                        "to_version, source) VALUES (1, 1700000100000, '2.3.0', '2.4.1', "
+                        "'import')")});
+    if (!s) {
+        QTest::qFail(qUtf8Printable(s.message()), __FILE__, __LINE__);
+        return;
+    }
+    ManualClock clock(QDateTime(QDate(2025, 1, 15), QTime(8, 0), Qt::UTC));
+    AuditLog log(db, clock, TestWorkspace::testActor(),
+                 AuditHeadAnchor::pathForWorkspace(workspacePath));
+    {
+        SqliteTransaction tx(db);
+        for (const char *uid : {"gw-1", "gw-2", "sensor-9"}) {
+            clock.advanceMs(1000);
+            auto e = log.append({QStringLiteral("device.create"),
+                                 QStringLiteral("device"),
+                                 QString::fromLatin1(uid),
+                                 {},
+                                 {},
+                                 {}});
+            if (!e) {
+                QTest::qFail(qUtf8Printable(e.message()), __FILE__, __LINE__);
+                return;
+            }
+        }
+        if (Status c = tx.commit(); !c) {
+            QTest::qFail(qUtf8Printable(c.message()), __FILE__, __LINE__);
+            return;
+        }
+    }
+    if (Status a = log.anchorHead(); !a) {
+        QTest::qFail(qUtf8Printable(a.message()), __FILE__, __LINE__);
+        return;
+    }
+    if (version < 2)
+        return;
+    // Schema 2: saved filters.
+    if (Status f = db.exec(QStringLiteral("INSERT INTO saved_filters (name, filter_json) VALUES "
+                                          "('Line 1', '{\"tags\":[\"line-1\"]}')"));
+        !f)
+        QTest::qFail(qUtf8Printable(f.message()), __FILE__, __LINE__);
+}
+
+void verifyVersionData(SqliteDatabase &db, int version, const QString &workspacePath)
+{
+    if (version < 1) {
+        QCOMPARE(scalarOf(db, QStringLiteral("SELECT count(*) FROM devices")).toInt(), 0);
+        return;
+    }
+    QCOMPARE(column(db, QStringLiteral("SELECT name || '@' || time_zone FROM sites ORDER BY id")),
+             QStringList({QStringLiteral("Plant A@Europe/Berlin"),
+                          QStringLiteral("Plant B@America/Chicago")}));
+    QCOMPARE(column(db, QStringLiteral("SELECT uid || '|' || name || '|' || state || '|' || "
+                                       "coalesce(site_id, '-') || '|' || online || '|' || "
+                                       "coalesce(last_seen, '-') FROM devices ORDER BY id")),
+             QStringList({QStringLiteral("gw-1|Pressline Müller|active|1|1|1700000500000"),
+                          QStringLiteral("gw-2|Paint shop|maintenance|2|0|-"),
+                          QStringLiteral("sensor-9|Boiler sensor|registered|-|0|-")}));
+    QCOMPARE(column(db, QStringLiteral("SELECT device_id || ':' || tag FROM device_tags ORDER BY "
+                                       "device_id, tag")),
+             QStringList({QStringLiteral("1:critical"), QStringLiteral("1:line-1"),
+                          QStringLiteral("2:line-1")}));
+    QCOMPARE(column(db, QStringLiteral("SELECT group_id || ':' || device_id FROM group_members "
+                                       "ORDER BY device_id")),
+             QStringList({QStringLiteral("1:1"), QStringLiteral("1:3")}));
+    QCOMPARE(column(db, QStringLiteral("SELECT name || '@' || version FROM device_components "
+                                       "ORDER BY name")),
+             QStringList({QStringLiteral("busybox@1.36.1"), QStringLiteral("openssl@3.0.11")}));
+    QCOMPARE(column(db, QStringLiteral("SELECT key || '=' || value FROM device_config")),
+             QStringList({QStringLiteral("mqtt.broker=tls://broker")}));
+    QCOMPARE(column(db, QStringLiteral("SELECT at_ms || ':' || from_version || '>' || to_version "
+                                       "FROM firmware_history")),
+             QStringList({QStringLiteral("1700000100000:2.3.0>2.4.1")}));
+    QCOMPARE(
+        column(db, QStringLiteral("SELECT object_id FROM audit_log ORDER BY seq")),
+        QStringList({QStringLiteral("gw-1"), QStringLiteral("gw-2"), QStringLiteral("sensor-9")}));
+    auto v = AuditVerifier::verify(db, AuditHeadAnchor::pathForWorkspace(workspacePath));
+    QVERIFY2(v.ok(), qUtf8Printable(v.message()));
+    QVERIFY2(v->intact, qUtf8Printable(v->summary()));
+    QVERIFY(v->anchored);
+    QCOMPARE(v->entries, qint64(3));
+    if (version >= 2)
+        QCOMPARE(column(db, QStringLiteral("SELECT name || '=' || filter_json FROM "
+                                           "saved_filters")),
+                 QStringList({QStringLiteral("Line 1={\"tags\":[\"line-1\"]}")}));
+}
+
+} // namespace fleet::test
