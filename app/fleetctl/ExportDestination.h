@@ -1,0 +1,33 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QFile>
+#include <QSaveFile>
+#include <QString>
+
+namespace fleet {
+
+// Where an export goes: a file, written atomically (a failed or interrupted export never leaves
+// half a file under the final name), or stdout for "-".
+class ExportDestination
+{
+public:
+    explicit ExportDestination(QString path);
+
+    bool isStdout() const { return m_path.isEmpty() || m_path == QLatin1String("-"); }
+    QString path() const { return m_path; }
+    // "csv" or "json" from the file name's extension; empty when it says neither.
+    static QString formatFromExtension(const QString &path);
+
+    Status open();
+    QIODevice &device();
+    Status commit();
+
+private:
+    QString m_path;
+    QSaveFile m_file;
+    QFile m_stdout;
+};
+
+} // namespace fleet
