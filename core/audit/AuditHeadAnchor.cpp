@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLockFile>
+#include <QRegularExpression>
 #include <QSaveFile>
 
 namespace fleet {
@@ -31,7 +32,9 @@ Result<std::optional<AuditHeadAnchor::Head>> AuditHeadAnchor::read() const
     const QJsonObject o = doc.object();
     const QString hash = o.value(QStringLiteral("hash")).toString();
     const qint64 count = o.value(QStringLiteral("count")).toInteger(-1);
-    if (parseError.error != QJsonParseError::NoError || count < 0 || hash.size() != 64)
+    static const QRegularExpression sha256Hex(QStringLiteral("^[0-9a-f]{64}$"));
+    if (parseError.error != QJsonParseError::NoError || count < 0 ||
+        !sha256Hex.match(hash).hasMatch())
         return Error{Error::Kind::Tampered,
                      QStringLiteral("The audit head file %1 is malformed").arg(m_path)};
     return std::optional<Head>(Head{count, hash});
@@ -44,7 +47,11 @@ Status AuditHeadAnchor::advance(const Head &head) const
     if (!lock.tryLock(10000))
         return Error::failed(QStringLiteral("Cannot lock the audit head %1").arg(m_path));
     auto current = read();
-    if (current.ok() && current.value() && current.value()->count >= head.count)
+    // An unreadable or malformed head is evidence of tampering or damage: replacing it with a
+    // fresh head would make the trail verify again, so it is left for verification to report.
+    if (!current.ok())
+        return current.error();
+    if (current.value() && current.value()->count >= head.count)
         return {};
     QSaveFile f(m_path);
     if (!f.open(QIODevice::WriteOnly))

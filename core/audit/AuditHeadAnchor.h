@@ -28,6 +28,7 @@ public:
     // unreadable or malformed.
     Result<std::optional<Head>> read() const;
     // Records `head` unless the file already holds a longer chain (another process got there).
+    // A head file that cannot be read or is malformed is left as it is and reported.
     Status advance(const Head &head) const;
 
 private:

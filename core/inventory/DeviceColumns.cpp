@@ -11,7 +11,7 @@ struct ColumnSpec
     const char *key;
     const char *title;
     const char *select;
-    const char *sort; // nullptr: same as select
+    const char *sort; // nullptr: same as select; terms separated by ", "
     bool visible;
     bool indexed;
 };
@@ -22,7 +22,8 @@ constexpr std::array<ColumnSpec, DeviceColumns::Count> kColumns = {{
     {"name", "Name", "d.name", nullptr, true, true},
     {"serial", "Serial", "d.serial", nullptr, false, true},
     {"vendor", "Vendor", "d.vendor", nullptr, false, false},
-    {"model", "Model", "d.model", nullptr, true, true},
+    // By firmware within a model: the order the (model, fw_version) index serves.
+    {"model", "Model", "d.model", "d.model, d.fw_version", true, true},
     {"hw_revision", "HW rev", "d.hw_revision", nullptr, true, false},
     {"fw_version", "Firmware", "d.fw_version", nullptr, true, true},
     {"fw_previous", "Previous FW", "d.fw_previous", nullptr, false, false},
@@ -103,9 +104,16 @@ QString DeviceColumns::orderBy(int column, bool descending)
     if (column < 0 || column >= Count)
         column = Name;
     const auto &spec = kColumns[column];
-    const QString expr = QString::fromLatin1(spec.sort ? spec.sort : spec.select);
     const QString dir = descending ? QStringLiteral(" DESC") : QString();
-    return QStringLiteral("%1%2, d.id%2").arg(expr, dir);
+    QStringList terms;
+    if (spec.sort) {
+        for (const QString &term : QString::fromLatin1(spec.sort).split(QStringLiteral(", ")))
+            terms << term + dir;
+    } else {
+        terms << QString::fromLatin1(spec.select) + dir;
+    }
+    terms << QStringLiteral("d.id") + dir;
+    return terms.join(QStringLiteral(", "));
 }
 
 bool DeviceColumns::hasSortIndex(int column)

@@ -99,12 +99,19 @@ QString DeviceFilter::describe() const
 
 QString DeviceFilterSql::matchExpression(const QString &text)
 {
-    // Split on anything that is not a letter or digit, the same way the unicode61 tokenizer
-    // does, so "192.168.4" or "press-line" find what they look like.
+    // Each word typed is one prefix phrase: its parts (split on anything that is not a letter
+    // or digit, as the unicode61 tokenizer splits) in that order, the last one a prefix. So
+    // "192.168.4" finds 192.168.4.x but not 192.4.168.x, and "press-line" finds "Press line
+    // 2". The parts have no quotes or operators left in them, so nothing typed is interpreted
+    // as FTS5 syntax.
     static const QRegularExpression separators(QStringLiteral("[^\\p{L}\\p{N}]+"));
+    static const QRegularExpression whitespace(QStringLiteral("\\s+"));
     QStringList terms;
-    for (const QString &word : text.split(separators, Qt::SkipEmptyParts))
-        terms << QStringLiteral("\"%1\"*").arg(word); // words have no quotes left in them
+    for (const QString &word : text.split(whitespace, Qt::SkipEmptyParts)) {
+        const QStringList parts = word.split(separators, Qt::SkipEmptyParts);
+        if (!parts.isEmpty())
+            terms << QStringLiteral("\"%1\"*").arg(parts.join(QLatin1Char(' ')));
+    }
     return terms.join(QStringLiteral(" AND "));
 }
 

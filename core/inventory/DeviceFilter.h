@@ -43,8 +43,9 @@ class DeviceFilterSql
 {
 public:
     static SqlCondition build(const DeviceFilter &filter);
-    // The FTS5 MATCH expression for free text: each word a prefix query, all words required.
-    // Empty when the text has no searchable word.
+    // The FTS5 MATCH expression for free text: each whitespace-separated word a prefix phrase
+    // of its letter/digit parts ("10.20.0" matches 10.20.0.x), all words required. Empty when
+    // the text has no searchable word. Never contains FTS5 syntax from the text.
     static QString matchExpression(const QString &text);
 };
 

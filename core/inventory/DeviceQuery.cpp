@@ -12,10 +12,43 @@ DeviceQuery::DeviceQuery(DeviceFilter filter, int sortColumn, bool descending)
 {
 }
 
-Result<qint64> DeviceQuery::count(SqliteDatabase &db) const
+DeviceQuery::Statement DeviceQuery::countStatement() const
 {
     const SqlCondition c = DeviceFilterSql::build(m_filter);
-    auto v = db.scalar(QStringLiteral("SELECT count(*) FROM devices d %1").arg(c.where), c.binds);
+    return {QStringLiteral("SELECT count(*) FROM devices d %1").arg(c.where), c.binds};
+}
+
+DeviceQuery::Statement DeviceQuery::pageStatement(qint64 offset, int limit) const
+{
+    const SqlCondition c = DeviceFilterSql::build(m_filter);
+    // Select the page's ids first (narrow, index-only where possible), then join the wide row:
+    // OFFSET then skips index entries rather than whole rows.
+    const QString order = DeviceColumns::orderBy(m_sortColumn, m_descending);
+    Statement st;
+    st.sql = QStringLiteral("SELECT %1 %2 WHERE d.id IN (SELECT d.id %2 %3 ORDER BY %4 LIMIT ? "
+                            "OFFSET ?) ORDER BY %4")
+                 .arg(DeviceColumns::selectList(), DeviceColumns::fromClause(), c.where, order);
+    st.binds = c.binds;
+    st.binds << limit << offset;
+    return st;
+}
+
+DeviceQuery::Statement DeviceQuery::idsStatement(qint64 limit) const
+{
+    const SqlCondition c = DeviceFilterSql::build(m_filter);
+    Statement st;
+    st.sql = QStringLiteral("SELECT d.id %1 %2 ORDER BY %3 LIMIT ?")
+                 .arg(DeviceColumns::fromClause(), c.where,
+                      DeviceColumns::orderBy(m_sortColumn, m_descending));
+    st.binds = c.binds;
+    st.binds << limit;
+    return st;
+}
+
+Result<qint64> DeviceQuery::count(SqliteDatabase &db) const
+{
+    const Statement st = countStatement();
+    auto v = db.scalar(st.sql, st.binds);
     if (!v)
         return v.error();
     return v.value().toLongLong();
@@ -23,22 +56,13 @@ Result<qint64> DeviceQuery::count(SqliteDatabase &db) const
 
 Result<DeviceRows> DeviceQuery::page(SqliteDatabase &db, qint64 offset, int limit) const
 {
-    const SqlCondition c = DeviceFilterSql::build(m_filter);
-    // Select the page's ids first (narrow, index-only where possible), then join the wide row:
-    // OFFSET then skips index entries rather than whole rows.
-    const QString order = DeviceColumns::orderBy(m_sortColumn, m_descending);
-    const QString sql =
-        QStringLiteral("SELECT %1 %2 WHERE d.id IN (SELECT d.id %2 %3 ORDER BY %4 LIMIT ? "
-                       "OFFSET ?) ORDER BY %4")
-            .arg(DeviceColumns::selectList(), DeviceColumns::fromClause(), c.where, order);
-    auto s = db.prepare(sql);
+    const Statement st = pageStatement(offset, limit);
+    auto s = db.prepare(st.sql);
     if (!s)
         return s.error();
-    QVariantList binds = c.binds;
-    binds << limit << offset;
-    s->bindAll(binds);
+    s->bindAll(st.binds);
     DeviceRows rows;
-    rows.reserve(limit);
+    rows.reserve(qBound(0, limit, 4096)); // a huge limit means "all", not that many rows
     const int columns = s->columnCount();
     while (s->next()) {
         QVector<QVariant> row(columns);
@@ -53,15 +77,11 @@ Result<DeviceRows> DeviceQuery::page(SqliteDatabase &db, qint64 offset, int limi
 
 Result<QList<qint64>> DeviceQuery::ids(SqliteDatabase &db, qint64 limit) const
 {
-    const SqlCondition c = DeviceFilterSql::build(m_filter);
-    auto s = db.prepare(QStringLiteral("SELECT d.id %1 %2 ORDER BY %3 LIMIT ?")
-                            .arg(DeviceColumns::fromClause(), c.where,
-                                 DeviceColumns::orderBy(m_sortColumn, m_descending)));
+    const Statement st = idsStatement(limit);
+    auto s = db.prepare(st.sql);
     if (!s)
         return s.error();
-    QVariantList binds = c.binds;
-    binds << limit;
-    s->bindAll(binds);
+    s->bindAll(st.binds);
     QList<qint64> out;
     while (s->next())
         out << s->int64(0);

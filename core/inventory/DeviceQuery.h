@@ -26,6 +26,17 @@ public:
     // Row ids of every matching device in sort order (bulk actions on "all matching").
     Result<QList<qint64>> ids(SqliteDatabase &db, qint64 limit = -1) const;
 
+    // The statements count(), page() and ids() run, with their parameters: for EXPLAIN QUERY
+    // PLAN checks of the indexes they rely on.
+    struct Statement
+    {
+        QString sql;
+        QVariantList binds;
+    };
+    Statement countStatement() const;
+    Statement pageStatement(qint64 offset, int limit) const;
+    Statement idsStatement(qint64 limit = -1) const;
+
     const DeviceFilter &filter() const { return m_filter; }
     int sortColumn() const { return m_sortColumn; }
     bool descending() const { return m_descending; }

@@ -8,7 +8,7 @@ namespace fleet {
 
 namespace {
 
-enum Slot { FindId, Insert, Update, FindSite, InsertSite, AddTag, FindGroup, AddMember };
+enum Slot { FindId, Insert, Update, FindSite, InsertSite, AddTag, FindGroup, AddMember, Index };
 
 const char *const kInsert =
     "INSERT INTO devices (uid, name, serial, vendor, model, hw_revision, fw_version, "
@@ -18,7 +18,9 @@ const char *const kInsert =
 
 const char *const kUpdate =
     "UPDATE devices SET uid = ?1, name = ?2, serial = ?3, vendor = ?4, model = ?5, "
-    "hw_revision = ?6, fw_version = ?7, fw_previous = ?8, fw_known_good = ?9, config_hash = ?10, "
+    "hw_revision = ?6, fw_version = ?7, fw_previous = ?8, fw_known_good = ?9, "
+    // Without a configuration or a reported hash, the stored configuration and its hash stay.
+    "config_hash = CASE WHEN ?10 = '' THEN config_hash ELSE ?10 END, "
     "mac = ?11, ip = ?12, hostname = ?13, connection = ?14, site_id = ?15, state = ?16, "
     "first_seen = ?17, last_seen = ?18, online = ?19, health = ?20, notes = ?21 WHERE id = ?22";
 
@@ -55,6 +57,26 @@ Result<SqliteStatement *> DeviceRepository::cached(int slot, const char *sql)
     }
     s.reset();
     return &s;
+}
+
+Status DeviceRepository::indexForSearch(qint64 id, const Device &d)
+{
+    auto s = cached(Index, "INSERT INTO device_search (rowid, uid, name, serial, vendor, model, "
+                           "hostname, ip, mac, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!s)
+        return s.status();
+    SqliteStatement &st = *s.value();
+    st.bind(1, id);
+    st.bind(2, d.uid);
+    st.bind(3, d.name.isEmpty() ? d.uid : d.name);
+    st.bind(4, d.serial);
+    st.bind(5, d.vendor);
+    st.bind(6, d.model);
+    st.bind(7, d.hostname);
+    st.bind(8, d.ip);
+    st.bind(9, d.mac);
+    st.bind(10, d.notes);
+    return st.exec();
 }
 
 Result<std::optional<qint64>> DeviceRepository::idForUid(const QString &uid)
@@ -184,6 +206,9 @@ Result<DeviceRepository::Upserted> DeviceRepository::upsert(const Device &d)
     Upserted result;
     result.created = !existing.value();
     result.id = existing.value() ? *existing.value() : m_db.lastInsertRowId();
+    if (result.created)
+        if (Status r = indexForSearch(result.id, d); !r)
+            return r.error();
 
     for (const QString &tag : d.tags)
         if (Status r = addTag(result.id, tag); !r)
@@ -453,9 +478,20 @@ QString DeviceRepository::configurationHash(const QMap<QString, QString> &config
 {
     if (config.isEmpty())
         return {};
+    // Backslash-escape what would make two configurations serialize alike: '\' and newlines
+    // everywhere, '=' in keys. Ordinary keys and values are hashed as they are.
+    auto escape = [](QString text, bool key) {
+        text.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+        text.replace(QLatin1Char('\n'), QLatin1String("\\n"));
+        if (key)
+            text.replace(QLatin1Char('='), QLatin1String("\\="));
+        return text;
+    };
     QCryptographicHash h(QCryptographicHash::Sha256);
     for (auto it = config.cbegin(); it != config.cend(); ++it) // QMap iterates sorted by key
-        h.addData(QStringLiteral("%1=%2\n").arg(it.key(), it.value()).toUtf8());
+        h.addData(QStringLiteral("%1=%2\n")
+                      .arg(escape(it.key(), true), escape(it.value(), false))
+                      .toUtf8());
     return QString::fromLatin1(h.result().toHex());
 }
 

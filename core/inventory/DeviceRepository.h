@@ -23,9 +23,11 @@ public:
         qint64 id = 0;
         bool created = false;
     };
+    // The only place devices are inserted (it also indexes them for search).
     // Inserts the device, or updates the one with the same uid. Writes the device row, its site
     // (created if new), and adds its tags and groups (existing ones are kept). Components and
-    // configuration are replaced when the device carries any.
+    // configuration are replaced when the device carries any; an update without configuration
+    // keeps the stored configuration hash unless the device carries a (reported) hash.
     Result<Upserted> upsert(const Device &device);
 
     Result<std::optional<qint64>> idForUid(const QString &uid);
@@ -53,15 +55,19 @@ public:
     Result<QStringList> groupNames();
     Result<QStringList> siteNames();
 
-    // SHA-256 (hex) over "key=value\n" lines sorted by key: equal configurations hash equal.
+    // SHA-256 (hex) over "key=value\n" lines (UTF-8) sorted by key, with backslashes and newlines
+    // backslash-escaped in keys and values and '=' escaped in keys: equal configurations hash
+    // equal, different ones differ.
     static QString configurationHash(const QMap<QString, QString> &config);
 
 private:
     Result<SqliteStatement *> cached(int slot, const char *sql);
+    // Adds a new device to the full-text index (see Migrations: no insert trigger, for speed).
+    Status indexForSearch(qint64 id, const Device &device);
 
     SqliteDatabase &m_db;
     // Prepared once and reused: bulk imports call upsert() a million times.
-    SqliteStatement m_statements[8];
+    SqliteStatement m_statements[9];
 };
 
 } // namespace fleet

@@ -229,6 +229,7 @@ Result<DeviceRepository::Upserted> InventoryService::saveDevice(const Device &de
     if (!tx.beginStatus())
         return tx.beginStatus().error();
     QJsonObject before;
+    bool risky = false;
     auto existing = m_repo.idForUid(device.uid);
     if (!existing)
         return existing.error();
@@ -237,6 +238,14 @@ Result<DeviceRepository::Upserted> InventoryService::saveDevice(const Device &de
         if (!old)
             return old.error();
         before = deviceSnapshot(old.value());
+        // Editing a device into a state that takes it out of service is the same decision as
+        // setState(): it needs a reason.
+        const auto target = lifecycleStateFromName(device.state);
+        risky = target && isRiskyTarget(*target) && lifecycleStateName(*target) != old->state;
+        if (risky && reason.trimmed().isEmpty())
+            return Error::invalid(QStringLiteral("Setting %1 to '%2' takes it out of service: "
+                                                 "give a reason")
+                                      .arg(device.uid, lifecycleStateName(*target)));
     }
     auto saved = m_repo.upsert(device);
     if (!saved)
@@ -247,7 +256,8 @@ Result<DeviceRepository::Upserted> InventoryService::saveDevice(const Device &de
     const QString action = saved->created ? QStringLiteral("device.create")
                                           : QStringLiteral("device.update");
     if (Status s = tx.record({action, QStringLiteral("device"), device.uid, before,
-                              deviceSnapshot(now.value()), reason});
+                              deviceSnapshot(now.value()), reason},
+                             risky);
         !s)
         return s.error();
     if (Status s = tx.commit(); !s)

@@ -32,7 +32,8 @@ public:
     Status setNotes(qint64 id, const QString &notes);
     // Replaces the device's SBOM; `source` names where it came from (a file name).
     Status attachSbom(qint64 id, const QList<Component> &components, const QString &source);
-    // Creates or updates one device (by uid), recording before/after.
+    // Creates or updates one device (by uid), recording before/after. Moving an existing
+    // device into a state that takes it out of service needs a reason, as with setState().
     Result<DeviceRepository::Upserted> saveDevice(const Device &device, const QString &reason = {});
     Status createGroup(const QString &name, const QString &description = {});
     Status deleteGroup(const QString &name, const QString &reason);

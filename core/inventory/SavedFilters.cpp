@@ -30,12 +30,13 @@ Result<QList<SavedFilters::Entry>> SavedFilters::list()
 
 Result<DeviceFilter> SavedFilters::get(const QString &name)
 {
+    // Names are stored trimmed (see save()), so they are looked up trimmed too.
     auto v = m_db.scalar(QStringLiteral("SELECT filter_json FROM saved_filters WHERE name = ?"),
-                         {name});
+                         {name.trimmed()});
     if (!v)
         return v.error();
     if (!v.value().isValid())
-        return Error::notFound(QStringLiteral("No saved filter named '%1'").arg(name));
+        return Error::notFound(QStringLiteral("No saved filter named '%1'").arg(name.trimmed()));
     return DeviceFilter::fromJson(QJsonDocument::fromJson(v.value().toString().toUtf8()).object());
 }
 
@@ -68,8 +69,9 @@ Status SavedFilters::save(const QString &name, const DeviceFilter &filter)
     return tx.commit();
 }
 
-Status SavedFilters::remove(const QString &name)
+Status SavedFilters::remove(const QString &rawName)
 {
+    const QString name = rawName.trimmed();
     AuditedChange tx(m_db, m_audit);
     if (!tx.beginStatus())
         return tx.beginStatus();

@@ -23,7 +23,7 @@ public:
     SavedFilters(SqliteDatabase &db, AuditLog &audit);
     Result<QList<Entry>> list();
     Result<DeviceFilter> get(const QString &name);
-    // Creates or replaces the filter named `name`.
+    // Creates or replaces the filter named `name`. Names are trimmed here and in get()/remove().
     Status save(const QString &name, const DeviceFilter &filter);
     Status remove(const QString &name);
 

@@ -20,7 +20,8 @@ public:
     static QString sql(int version);
     static Result<int> currentVersion(SqliteDatabase &db);
     // Applies every migration above the current version, up to `target`, each in its own
-    // transaction together with its user_version bump.
+    // transaction together with its user_version bump. A target above latestVersion() is
+    // refused (Error::Kind::Invalid) without applying anything.
     static Status migrate(SqliteDatabase &db, int target = latestVersion());
 };
 

@@ -20,6 +20,7 @@ SqliteStatement &SqliteStatement::operator=(SqliteStatement &&other) noexcept
             sqlite3_finalize(m_stmt);
         m_db = std::exchange(other.m_db, nullptr);
         m_stmt = std::exchange(other.m_stmt, nullptr);
+        m_stepError = std::move(other.m_stepError);
     }
     return *this;
 }
@@ -114,6 +115,7 @@ Result<bool> SqliteStatement::step()
 
 bool SqliteStatement::next()
 {
+    m_stepError.clear();
     auto row = step();
     if (!row) {
         m_stepError = row.message();
@@ -140,6 +142,7 @@ Status SqliteStatement::exec()
 
 void SqliteStatement::reset()
 {
+    m_stepError.clear();
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
 }

@@ -48,6 +48,7 @@ public:
     const QString &lastStepError() const { return m_stepError; }
     // Runs to completion, ignoring rows. Resets the statement afterwards so it can be reused.
     Status exec();
+    // Rewinds the statement, clears its bindings and its lastStepError().
     void reset();
 
     int columnCount() const;

@@ -5,6 +5,7 @@
 #include "storage/WorkspaceBackup.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 
@@ -33,12 +34,26 @@ Result<QStringList> readProbe(SqliteDatabase &db)
     return QStringList();
 }
 
+// True when the file is empty (SQLite makes a new database of it) or starts like one.
+bool looksLikeSqlite(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return true; // let SQLite report why it cannot be read
+    if (f.size() == 0)
+        return true;
+    static const QByteArray magic("SQLite format 3\0", 16);
+    return f.read(magic.size()) == magic;
+}
+
 } // namespace
 
 QString Workspace::defaultPath()
 {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(dir).filePath(QStringLiteral("workspace.fleetdesk"));
+    // Not AppDataLocation: that depends on each program's organization and application names,
+    // and fleetdesk and fleetctl must find the same default workspace.
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    return QDir(dir).filePath(QStringLiteral("fleetdesk/workspace.fleetdesk"));
 }
 
 QString Workspace::auditHeadPath() const
@@ -90,6 +105,12 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
                 QStringLiteral("Cannot create the folder %1").arg(dir.absolutePath()));
     }
 
+    if (exists && !looksLikeSqlite(ws->m_path))
+        return Error{Error::Kind::Incompatible,
+                     QStringLiteral("%1 is not a Fleetdesk workspace: it is not an SQLite "
+                                    "database file. It was not changed.")
+                         .arg(ws->m_path)};
+
     using Access = SqliteDatabase::Access;
     const Access access = options.readOnly ? Access::ReadOnly
                           : exists         ? Access::ReadWrite
@@ -114,9 +135,17 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
         if (!problems.value().isEmpty()) {
             const QString what = firstProblem(problems.value());
             auto readOnly = SqliteDatabase::open(ws->m_path, Access::ReadOnly);
+            // Readable means the current schema and its main tables can be read row by row:
+            // NOT INDEXED, since count(*) alone is answered from any index and would not touch
+            // a destroyed table.
             const bool readable =
-                version.ok() && readOnly.ok()
-                && readOnly.value()->scalar(QStringLiteral("SELECT count(*) FROM devices")).ok();
+                version.ok() && version.value() == Migrations::latestVersion() && readOnly.ok() &&
+                readOnly.value()
+                    ->scalar(QStringLiteral("SELECT count(*) FROM devices NOT INDEXED"))
+                    .ok() &&
+                readOnly.value()
+                    ->scalar(QStringLiteral("SELECT count(*) FROM audit_log NOT INDEXED"))
+                    .ok();
             if (!readable)
                 return Error{Error::Kind::Damaged,
                              QStringLiteral("%1 is damaged and cannot be read (%2). Nothing was "
@@ -138,6 +167,19 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
                              .arg(ws->m_path)
                              .arg(version.value())
                              .arg(Migrations::latestVersion())};
+        if (version.value() == 0) {
+            // Schema 0 with tables is another application's database: migrating would write
+            // Fleetdesk's tables into it.
+            auto objects = ws->m_db->scalar(QStringLiteral("SELECT count(*) FROM sqlite_master"));
+            if (!objects)
+                return objects.error();
+            if (objects.value().toLongLong() > 0)
+                return Error{Error::Kind::Incompatible,
+                             QStringLiteral("%1 is not a Fleetdesk workspace: it is an SQLite "
+                                            "database of another application. It was not "
+                                            "changed.")
+                                 .arg(ws->m_path)};
+        }
         if (version.value() < Migrations::latestVersion() && options.readOnly)
             return Error{Error::Kind::Incompatible,
                          QStringLiteral("%1 has schema version %2 and needs upgrading to %3: "

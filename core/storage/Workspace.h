@@ -11,7 +11,9 @@
 namespace fleet {
 
 // One workspace = one SQLite file. Opening checks the file before anything writes to it:
-// a damaged file is opened read-only with a warning, a file from a newer Fleetdesk is refused,
+// a damaged file is opened read-only with a warning when its tables can still be read and
+// refused (Error::Kind::Damaged) otherwise; a file from a newer Fleetdesk, a file that is not
+// SQLite and another application's SQLite database are refused (Error::Kind::Incompatible);
 // an older schema is backed up and migrated.
 class Workspace
 {
@@ -33,7 +35,7 @@ public:
     {
         return open(path, OpenOptions());
     }
-    // <AppDataLocation>/workspace.fleetdesk
+    // <GenericDataLocation>/fleetdesk/workspace.fleetdesk, e.g. ~/.local/share/fleetdesk/...
     static QString defaultPath();
 
     SqliteDatabase &db() { return *m_db; }

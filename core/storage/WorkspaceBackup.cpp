@@ -33,13 +33,20 @@ Status WorkspaceBackup::run(SqliteDatabase &source, const QString &sourcePath,
         QFile::remove(partial);
         return Error::failed(QStringLiteral("Backup failed: %1").arg(why));
     }
+    // All pages in one step, under one read transaction: the copy is the snapshot that
+    // transaction sees. A workspace is in WAL mode, where that read does not block writers on
+    // other connections. Copying in smaller steps would not be faster for them, and every
+    // write by another connection between two steps restarts the copy from the first page:
+    // with a steady writer (fleetctl serve, a worker thread) it would never finish.
     int rc;
+    int busyRetries = 0;
     do {
-        // Small steps, so a writer on another connection is never locked out for long. A write
-        // through another connection restarts the copy, which is what keeps it consistent.
-        rc = sqlite3_backup_step(backup, 256);
-        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        rc = sqlite3_backup_step(backup, -1);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+            if (++busyRetries > 1500) // 30 s of another connection holding an exclusive lock
+                break;
             sqlite3_sleep(20);
+        }
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(backup);
     if (rc != SQLITE_DONE) {
@@ -61,7 +68,14 @@ Status WorkspaceBackup::run(SqliteDatabase &source, const QString &sourcePath,
     // committed), so the backup's trail verifies against it, and a cut-off is still detected.
     const QString destinationAnchor = AuditHeadAnchor::pathForWorkspace(destinationPath);
     QFile::remove(destinationAnchor);
-    if (anchoredBefore.ok() && anchoredBefore.value())
+    if (!anchoredBefore.ok()) {
+        // A malformed head is kept as it is, so verifying the copy reports it too.
+        if (!QFile::copy(AuditHeadAnchor::pathForWorkspace(sourcePath), destinationAnchor))
+            return Error::failed(
+                QStringLiteral("Cannot copy the audit head beside %1").arg(destinationPath));
+        return {};
+    }
+    if (anchoredBefore.value())
         return AuditHeadAnchor(destinationAnchor).advance(*anchoredBefore.value());
     return {};
 }

@@ -215,9 +215,14 @@ void seedVersionData(SqliteDatabase &db, int version, const QString &workspacePa
     }
     if (version < 2)
         return;
-    // Schema 2: saved filters.
-    if (Status f = db.exec(QStringLiteral("INSERT INTO saved_filters (name, filter_json) VALUES "
-                                          "('Line 1', '{\"tags\":[\"line-1\"]}')"));
+    // Schema 2: saved filters, and the search index, which the application fills for each new
+    // device (DeviceRepository) rather than a trigger.
+    if (Status f = db.exec(QStringLiteral(
+            "INSERT INTO saved_filters (name, filter_json) VALUES "
+            "('Line 1', '{\"tags\":[\"line-1\"]}'); "
+            "INSERT INTO device_search (rowid, uid, name, serial, vendor, model, hostname, ip, "
+            "mac, notes) SELECT id, uid, name, serial, vendor, model, hostname, ip, mac, notes "
+            "FROM devices"));
         !f)
         QTest::qFail(qUtf8Printable(f.message()), __FILE__, __LINE__);
 }
