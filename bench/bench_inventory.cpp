@@ -115,6 +115,13 @@ double bareInsertLoop(const QString &path, const InventoryDataset &data)
                            "fw_version, mac, ip, hostname, connection, site_id, state, online, "
                            "health, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &ins, nullptr);
+        // The schema indexes new devices for search from the application (no insert trigger),
+        // so the reference does that too: the table is only usable with it.
+        sqlite3_stmt *fts = nullptr;
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO device_search (rowid, uid, name, serial, vendor, model, "
+                           "hostname, ip, mac, notes) VALUES (?,?,?,?,?,?,?,?,?,'')",
+                           -1, &fts, nullptr);
         auto text = [](sqlite3_stmt *s, int i, const QByteArray &v) {
             sqlite3_bind_text(s, i, v.constData(), int(v.size()), SQLITE_STATIC);
         };
@@ -146,7 +153,20 @@ double bareInsertLoop(const QString &path, const InventoryDataset &data)
             if (sqlite3_step(ins) != SQLITE_DONE)
                 fail(QString::fromUtf8(sqlite3_errmsg(db)));
             sqlite3_reset(ins);
+            sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(db));
+            text(fts, 2, r.uid);
+            text(fts, 3, r.name);
+            text(fts, 4, r.serial);
+            text(fts, 5, r.vendor);
+            text(fts, 6, r.model);
+            text(fts, 7, r.hostname);
+            text(fts, 8, r.ip);
+            text(fts, 9, r.mac);
+            if (sqlite3_step(fts) != SQLITE_DONE)
+                fail(QString::fromUtf8(sqlite3_errmsg(db)));
+            sqlite3_reset(fts);
         }
+        sqlite3_finalize(fts);
         sqlite3_finalize(ins);
         sqlite3_finalize(site);
         sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
@@ -330,10 +350,10 @@ int main(int argc, char *argv[])
                              .arg(c.name, n.message(), rows.message()));
             }));
         }
-        const double app = median(appTimes);
-        report(c.name, app, QStringLiteral("ms"), median(refTimes),
+        const double appMs = median(appTimes);
+        report(c.name, appMs, QStringLiteral("ms"), median(refTimes),
                QStringLiteral("same SQL, bare sqlite3"), QStringLiteral("<= 100 ms median"),
-               app <= 100.0);
+               appMs <= 100.0);
     }
     sqlite3_close(bare);
 
