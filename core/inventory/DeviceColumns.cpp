@@ -13,42 +13,43 @@ struct ColumnSpec
     const char *select;
     const char *sort; // nullptr: same as select; terms separated by ", "
     bool visible;
-    bool indexed;
+    const char *index; // the index that returns rows in this column's order, or nullptr
 };
 
 // Order must follow DeviceColumns::Column.
 constexpr std::array<ColumnSpec, DeviceColumns::Count> kColumns = {{
-    {"uid", "Device ID", "d.uid", nullptr, true, true},
-    {"name", "Name", "d.name", nullptr, true, true},
-    {"serial", "Serial", "d.serial", nullptr, false, true},
-    {"vendor", "Vendor", "d.vendor", nullptr, false, false},
-    // By firmware within a model: the order the (model, fw_version) index serves.
-    {"model", "Model", "d.model", "d.model, d.fw_version", true, true},
-    {"hw_revision", "HW rev", "d.hw_revision", nullptr, true, false},
-    {"fw_version", "Firmware", "d.fw_version", nullptr, true, true},
-    {"fw_previous", "Previous FW", "d.fw_previous", nullptr, false, false},
-    {"fw_known_good", "Known-good FW", "d.fw_known_good", nullptr, false, false},
-    {"site", "Site", "s.name", nullptr, true, false},
-    {"time_zone", "Time zone", "s.time_zone", nullptr, false, false},
-    {"state", "State", "d.state", nullptr, true, true},
-    {"online", "Online", "d.online", nullptr, true, true},
-    {"health", "Health", "d.health", nullptr, true, false},
-    {"last_seen", "Last seen (UTC)", "d.last_seen", nullptr, true, true},
-    {"first_seen", "First seen (UTC)", "d.first_seen", nullptr, false, false},
-    {"connection", "Connection", "d.connection", nullptr, false, false},
-    {"mac", "MAC", "d.mac", nullptr, false, false},
-    {"ip", "IP address", "d.ip", nullptr, true, false},
-    {"hostname", "Hostname", "d.hostname", nullptr, false, false},
+    {"uid", "Device ID", "d.uid", nullptr, true, "sqlite_autoindex_devices_1"},
+    {"name", "Name", "d.name", nullptr, true, "devices_name"},
+    {"serial", "Serial", "d.serial", nullptr, false, "devices_serial"},
+    {"vendor", "Vendor", "d.vendor", nullptr, false, nullptr},
+    // Facet columns sort by name within the value: the order their (facet, name) index serves.
+    {"model", "Model", "d.model", "d.model, d.name", true, "devices_model_name"},
+    {"hw_revision", "HW rev", "d.hw_revision", nullptr, true, nullptr},
+    {"fw_version", "Firmware", "d.fw_version", "d.fw_version, d.name", true,
+     "devices_fw_name"},
+    {"fw_previous", "Previous FW", "d.fw_previous", nullptr, false, nullptr},
+    {"fw_known_good", "Known-good FW", "d.fw_known_good", nullptr, false, nullptr},
+    {"site", "Site", "s.name", nullptr, true, nullptr},
+    {"time_zone", "Time zone", "s.time_zone", nullptr, false, nullptr},
+    {"state", "State", "d.state", "d.state, d.name", true, "devices_state_name"},
+    {"online", "Online", "d.online", "d.online, d.name", true, "devices_online_name"},
+    {"health", "Health", "d.health", nullptr, true, nullptr},
+    {"last_seen", "Last seen (UTC)", "d.last_seen", nullptr, true, "devices_last_seen"},
+    {"first_seen", "First seen (UTC)", "d.first_seen", nullptr, false, nullptr},
+    {"connection", "Connection", "d.connection", nullptr, false, nullptr},
+    {"mac", "MAC", "d.mac", nullptr, false, nullptr},
+    {"ip", "IP address", "d.ip", nullptr, true, nullptr},
+    {"hostname", "Hostname", "d.hostname", nullptr, false, nullptr},
     {"tags", "Tags",
      "(SELECT group_concat(tag, ', ') FROM (SELECT tag FROM device_tags WHERE device_id = d.id "
      "ORDER BY tag))",
-     nullptr, true, false},
+     nullptr, true, nullptr},
     {"groups", "Groups",
      "(SELECT group_concat(name, ', ') FROM (SELECT g.name FROM group_members gm JOIN "
      "device_groups g ON g.id = gm.group_id WHERE gm.device_id = d.id ORDER BY g.name))",
-     nullptr, false, false},
-    {"config_hash", "Config hash", "d.config_hash", nullptr, false, false},
-    {"notes", "Notes", "d.notes", nullptr, false, false},
+     nullptr, false, nullptr},
+    {"config_hash", "Config hash", "d.config_hash", nullptr, false, nullptr},
+    {"notes", "Notes", "d.notes", nullptr, false, nullptr},
 }};
 
 } // namespace
@@ -118,7 +119,14 @@ QString DeviceColumns::orderBy(int column, bool descending)
 
 bool DeviceColumns::hasSortIndex(int column)
 {
-    return column >= 0 && column < Count && kColumns[column].indexed;
+    return !sortIndex(column).isEmpty();
+}
+
+QString DeviceColumns::sortIndex(int column)
+{
+    if (column < 0 || column >= Count || !kColumns[column].index)
+        return {};
+    return QString::fromLatin1(kColumns[column].index);
 }
 
 } // namespace fleet

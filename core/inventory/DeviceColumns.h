@@ -51,6 +51,8 @@ public:
     static QString orderBy(int column, bool descending);
     // True when an index serves this sort, so the first page of 1M rows is instant.
     static bool hasSortIndex(int column);
+    // The name of that index ("" when none), for INDEXED BY.
+    static QString sortIndex(int column);
     // Columns holding UTC milliseconds since the epoch.
     static bool isTimestamp(int column) { return column == LastSeen || column == FirstSeen; }
 };

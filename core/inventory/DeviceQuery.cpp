@@ -14,20 +14,40 @@ DeviceQuery::DeviceQuery(DeviceFilter filter, int sortColumn, bool descending)
 
 DeviceQuery::Statement DeviceQuery::countStatement() const
 {
+    DeviceFilter textOnly;
+    textOnly.text = m_filter.text;
+    const QString match = DeviceFilterSql::matchExpression(m_filter.text);
+    if (!match.isEmpty() && m_filter == textOnly) {
+        // The full-text index holds exactly one row per device (same rowid), so it counts its
+        // matches without a look-up in devices for each: 8 ms against 200 ms at 111k matches.
+        return {QStringLiteral("SELECT count(*) FROM device_search WHERE device_search MATCH ?"),
+                {match}};
+    }
     const SqlCondition c = DeviceFilterSql::build(m_filter);
     return {QStringLiteral("SELECT count(*) FROM devices d %1").arg(c.where), c.binds};
 }
 
-DeviceQuery::Statement DeviceQuery::pageStatement(qint64 offset, int limit) const
+DeviceQuery::Statement DeviceQuery::pageStatement(qint64 offset, int limit, qint64 matching) const
 {
     const SqlCondition c = DeviceFilterSql::build(m_filter);
     // Select the page's ids first (narrow, index-only where possible), then join the wide row:
     // OFFSET then skips index entries rather than whole rows.
     const QString order = DeviceColumns::orderBy(m_sortColumn, m_descending);
+    // SQLite sorts text matches by looking up every one (200 ms for 111k of 1M devices). When
+    // there are many, walking the sort index and testing each id against the match list stops
+    // after the page (30 ms); with few, sorting them is the cheaper way. Facet filters need no
+    // help: their (facet, name) indexes serve the default order.
+    QString from = DeviceColumns::fromClause();
+    const QString sortIndex = DeviceColumns::sortIndex(m_sortColumn);
+    if (!m_filter.text.trimmed().isEmpty() && !sortIndex.isEmpty()
+        && matching >= kWalkSortIndexFrom)
+        from.replace(QStringLiteral("FROM devices d"),
+                     QStringLiteral("FROM devices d INDEXED BY %1").arg(sortIndex));
     Statement st;
-    st.sql = QStringLiteral("SELECT %1 %2 WHERE d.id IN (SELECT d.id %2 %3 ORDER BY %4 LIMIT ? "
-                            "OFFSET ?) ORDER BY %4")
-                 .arg(DeviceColumns::selectList(), DeviceColumns::fromClause(), c.where, order);
+    st.sql = QStringLiteral("SELECT %1 %2 WHERE d.id IN (SELECT d.id %3 %4 ORDER BY %5 LIMIT ? "
+                            "OFFSET ?) ORDER BY %5")
+                 .arg(DeviceColumns::selectList(), DeviceColumns::fromClause(), from, c.where,
+                      order);
     st.binds = c.binds;
     st.binds << limit << offset;
     return st;
@@ -54,9 +74,10 @@ Result<qint64> DeviceQuery::count(SqliteDatabase &db) const
     return v.value().toLongLong();
 }
 
-Result<DeviceRows> DeviceQuery::page(SqliteDatabase &db, qint64 offset, int limit) const
+Result<DeviceRows> DeviceQuery::page(SqliteDatabase &db, qint64 offset, int limit,
+                                     qint64 matching) const
 {
-    const Statement st = pageStatement(offset, limit);
+    const Statement st = pageStatement(offset, limit, matching);
     auto s = db.prepare(st.sql);
     if (!s)
         return s.error();

@@ -22,7 +22,10 @@ public:
     DeviceQuery(DeviceFilter filter, int sortColumn, bool descending);
 
     Result<qint64> count(SqliteDatabase &db) const;
-    Result<DeviceRows> page(SqliteDatabase &db, qint64 offset, int limit) const;
+    // `matching` is count()'s answer when known: it lets a large text search walk the sort
+    // index instead of sorting every match (see pageStatement()).
+    Result<DeviceRows> page(SqliteDatabase &db, qint64 offset, int limit,
+                            qint64 matching = -1) const;
     // Row ids of every matching device in sort order (bulk actions on "all matching").
     Result<QList<qint64>> ids(SqliteDatabase &db, qint64 limit = -1) const;
 
@@ -34,7 +37,10 @@ public:
         QVariantList binds;
     };
     Statement countStatement() const;
-    Statement pageStatement(qint64 offset, int limit) const;
+    Statement pageStatement(qint64 offset, int limit, qint64 matching = -1) const;
+    // From this many text matches on, a page walks the sort column's index and keeps the rows
+    // whose id is among the matches (an index-only test), instead of sorting every match.
+    static constexpr qint64 kWalkSortIndexFrom = 20000;
     Statement idsStatement(qint64 limit = -1) const;
 
     const DeviceFilter &filter() const { return m_filter; }

@@ -364,6 +364,10 @@ private slots:
     void textSearchUsesTheFtsTable();
     void sortIndexClaimsHold_data();
     void sortIndexClaimsHold();
+    void oneFacetValuePagesFromItsIndex_data();
+    void oneFacetValuePagesFromItsIndex();
+    void manyTextMatchesWalkTheSortIndex_data();
+    void manyTextMatchesWalkTheSortIndex();
 };
 
 void TestDeviceQuery::filter_data()
@@ -596,10 +600,11 @@ void TestDeviceQuery::sortByEveryColumn()
     QVERIFY2(page.ok(), qUtf8Printable(page.message()));
     const DeviceRows &rows = page.value();
     QCOMPARE(rows.size(), total);
-    // The keys the column sorts by: the model column sorts by firmware within a model.
+    // The keys the column sorts by: facet columns sort by name within a value.
     QList<int> keys{column};
-    if (column == DeviceColumns::Model)
-        keys << DeviceColumns::Firmware;
+    if (column == DeviceColumns::Model || column == DeviceColumns::Firmware
+        || column == DeviceColumns::State || column == DeviceColumns::Online)
+        keys << DeviceColumns::Name;
     QSet<qint64> seen;
     int distinct = 1;
     for (qsizetype i = 0; i < rows.size(); ++i) {
@@ -770,7 +775,7 @@ void TestDeviceQuery::columns()
     QCOMPARE(DeviceColumns::orderBy(DeviceColumns::Name, true),
              QStringLiteral("d.name DESC, d.id DESC"));
     QCOMPARE(DeviceColumns::orderBy(DeviceColumns::Model, true),
-             QStringLiteral("d.model DESC, d.fw_version DESC, d.id DESC"));
+             QStringLiteral("d.model DESC, d.name DESC, d.id DESC"));
     QVERIFY(DeviceColumns::selectList().endsWith(QLatin1String(", d.id")));
 }
 
@@ -796,7 +801,7 @@ void TestDeviceQuery::modelFacetUsesAnIndex()
     for (const auto &st :
          {query.countStatement(), query.pageStatement(0, 50), query.idsStatement()}) {
         const Plan plan = explain(ws.db(), st);
-        QVERIFY2(plan.has(QStringLiteral("INDEX devices_model_fw (model=?)")),
+        QVERIFY2(plan.has(QStringLiteral("INDEX devices_model_name (model=?)")),
                  qUtf8Printable(plan.text()));
         QVERIFY2(!plan.scansDevices(), qUtf8Printable(plan.text()));
     }
@@ -808,13 +813,13 @@ void TestDeviceQuery::facetsAvoidFullScans_data()
     QTest::addColumn<QString>("index");
     DeviceFilter f;
     f.firmware = {QStringLiteral("2.4.1")};
-    QTest::newRow("firmware") << f << QStringLiteral("INDEX devices_fw (fw_version=?)");
+    QTest::newRow("firmware") << f << QStringLiteral("INDEX devices_fw_name (fw_version=?)");
     f = {};
     f.states = {QStringLiteral("active"), QStringLiteral("retired")};
-    QTest::newRow("states") << f << QStringLiteral("INDEX devices_state (state=?)");
+    QTest::newRow("states") << f << QStringLiteral("INDEX devices_state_name (state=?)");
     f = {};
     f.sites = {QStringLiteral("Plant A")};
-    QTest::newRow("site") << f << QStringLiteral("INDEX devices_site (site_id=?)");
+    QTest::newRow("site") << f << QStringLiteral("INDEX devices_site_name (site_id=?)");
     f = {};
     f.tags = {QStringLiteral("critical")};
     QTest::newRow("tag") << f << QStringLiteral("INDEX device_tags_tag (tag=?)");
@@ -868,10 +873,13 @@ void TestDeviceQuery::textSearchUsesTheFtsTable()
         QVERIFY2(plan.has(QStringLiteral("SCAN device_search VIRTUAL TABLE INDEX")),
                  qUtf8Printable(plan.text()));
         // Devices are looked up by the row ids the search returns (through the table, or an
-        // index that also holds the row id).
-        QVERIFY2(plan.has(QStringLiteral("SEARCH d USING INTEGER PRIMARY KEY (rowid=?)")) ||
-                     plan.has(QStringLiteral("AND rowid=?)")),
-                 qUtf8Printable(plan.text()));
+        // index that also holds the row id), unless the count needs no look-up at all.
+        if (st.sql.contains(QLatin1String("FROM devices")))
+            QVERIFY2(plan.has(QStringLiteral("SEARCH d USING INTEGER PRIMARY KEY (rowid=?)")) ||
+                         plan.has(QStringLiteral("AND rowid=?)")) ||
+                         plan.has(QStringLiteral("SEARCH d USING COVERING INDEX")) ||
+                         plan.has(QStringLiteral("SEARCH d USING INDEX")),
+                     qUtf8Printable(plan.text()));
         QVERIFY2(!plan.scansDevices(), qUtf8Printable(plan.text()));
     }
 }
@@ -895,6 +903,76 @@ void TestDeviceQuery::sortIndexClaimsHold()
     TestWorkspace ws;
     const Plan plan = explain(ws.db(), DeviceQuery({}, column, descending).idsStatement(50));
     QVERIFY2(!plan.has(QStringLiteral("TEMP B-TREE")), qUtf8Printable(plan.text()));
+}
+
+void TestDeviceQuery::oneFacetValuePagesFromItsIndex_data()
+{
+    QTest::addColumn<DeviceFilter>("filter");
+    DeviceFilter f = models({"GW-4000"});
+    QTest::newRow("model") << f;
+    f = {};
+    f.firmware = {QStringLiteral("2.4.1")};
+    QTest::newRow("firmware") << f;
+    f = {};
+    f.states = {QStringLiteral("active")};
+    QTest::newRow("state") << f;
+    f = {};
+    f.online = false;
+    QTest::newRow("offline") << f;
+}
+
+void TestDeviceQuery::oneFacetValuePagesFromItsIndex()
+{
+    // The default order (by name) of one facet value comes straight from its (facet, name)
+    // index: the first page never sorts every matching device.
+    QFETCH(DeviceFilter, filter);
+    TestWorkspace ws;
+    load(ws, facetFixture());
+    if (QTest::currentTestFailed())
+        return;
+    const Plan plan =
+        explain(ws.db(), DeviceQuery(filter, DeviceColumns::Name, false).idsStatement(50));
+    QVERIFY2(!plan.has(QStringLiteral("TEMP B-TREE")), qUtf8Printable(plan.text()));
+    QVERIFY2(!plan.scansDevices(), qUtf8Printable(plan.text()));
+}
+
+void TestDeviceQuery::manyTextMatchesWalkTheSortIndex_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<bool>("descending");
+    for (int c = 0; c < DeviceColumns::Count; ++c)
+        if (DeviceColumns::hasSortIndex(c))
+            for (bool desc : {false, true})
+                QTest::addRow("%s %s", qPrintable(DeviceColumns::key(c)), desc ? "desc" : "asc")
+                    << c << desc;
+}
+
+void TestDeviceQuery::manyTextMatchesWalkTheSortIndex()
+{
+    QFETCH(int, column);
+    QFETCH(bool, descending);
+    TestWorkspace ws;
+    load(ws, facetFixture());
+    if (QTest::currentTestFailed())
+        return;
+    DeviceFilter f;
+    f.text = QStringLiteral("press");
+    const DeviceQuery query(f, column, descending);
+    const qint64 many = DeviceQuery::kWalkSortIndexFrom;
+    const Plan walk = explain(ws.db(), query.pageStatement(0, 50, many));
+    QVERIFY2(walk.has(QStringLiteral("INDEX ") + DeviceColumns::sortIndex(column)),
+             qUtf8Printable(walk.text()));
+    const Plan sorted = explain(ws.db(), query.pageStatement(0, 50, 10));
+    QVERIFY2(!sorted.has(QStringLiteral("INDEX ") + DeviceColumns::sortIndex(column) + u' '),
+             qUtf8Printable(sorted.text()));
+    // Either way, the same rows in the same order.
+    for (qint64 offset : {0, 1}) {
+        auto a = query.page(ws.db(), offset, 5, many);
+        auto b = query.page(ws.db(), offset, 5, 10);
+        QVERIFY2(a.ok() && b.ok(), qUtf8Printable(a.message() + b.message()));
+        QVERIFY(!b->isEmpty());
+        QCOMPARE(a.value(), b.value());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDeviceQuery)
