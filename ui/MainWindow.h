@@ -1,0 +1,77 @@
+#pragma once
+
+#include <QMainWindow>
+#include <memory>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace fleet {
+
+class AuditPage;
+class DevicesPage;
+class WorkspaceSession;
+
+// The frame: section navigation on the left, the section on the right, menus and a status bar
+// with the workspace, its device count and the operator. Each section owns its widgets and
+// actions; the window only arranges them and handles workspace-wide commands.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum Section { Devices, Firmware, Rollouts, Vulnerabilities, Compliance, LabBench, Audit };
+
+    // Shows `session`, which the caller keeps alive. A workspace opened from the File menu
+    // later is owned by the window.
+    explicit MainWindow(WorkspaceSession &session, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void showSection(Section section);
+    Section currentSection() const;
+    DevicesPage *devicesPage() const { return m_devicesPage; }
+    AuditPage *auditPage() const { return m_auditPage; }
+    QWidget *sectionWidget(Section section) const;
+    QListWidget *navigation() const { return m_navigation; }
+    QLabel *banner() const { return m_banner; }
+    WorkspaceSession &session() const { return *m_session; }
+
+    // What the menu commands run once their dialogs are answered.
+    bool openWorkspace(const QString &path, bool create);
+    void setOperatorName(const QString &name);
+    void backUpTo(const QString &path);
+    void verifyAuditTrail();
+
+signals:
+    void workspaceChanged(const QString &path);
+    void backupFinished(bool ok, const QString &message);
+    // A workspace opened with a deferred integrity check has been checked.
+    void integrityCheckFinished(bool passed);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void installSession(WorkspaceSession &session);
+    void startIntegrityCheck();
+    void buildMenus();
+    void updateStatus();
+    void updateDeviceCount(qint64 total);
+    void askForWorkspace(bool create);
+    void askForBackupFile();
+    void askForOperatorName();
+    void showAbout();
+
+    std::unique_ptr<WorkspaceSession> m_ownedSession;
+    WorkspaceSession *m_session = nullptr;
+    QLabel *m_banner = nullptr;
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_sections = nullptr;
+    DevicesPage *m_devicesPage = nullptr;
+    AuditPage *m_auditPage = nullptr;
+    QLabel *m_pathLabel;
+    QLabel *m_countLabel;
+    QLabel *m_operatorLabel;
+};
+
+} // namespace fleet
