@@ -3,20 +3,18 @@
 #include <QDateTime>
 #include <QFile>
 #include <QRandomGenerator>
-
 #include <array>
 
 namespace fleet::bench {
 
 namespace {
 
-constexpr std::array kTimeZones = {"Europe/Berlin",  "America/Chicago", "Asia/Singapore",
-                                   "Europe/London",  "America/Sao_Paulo", "Australia/Sydney",
-                                   "Asia/Tokyo",     "America/New_York"};
-constexpr std::array kModels = {"GW-4000",  "GW-4100",  "GW-5000",  "IO-220",
-                                "IO-240",   "IO-260",   "SH-10",    "SH-12",
-                                "MC-700",   "MC-710",   "CAM-3",    "PWR-9"};
-constexpr std::array kStates = {"active", "active", "active", "active", "active",
+constexpr std::array kTimeZones = {"Europe/Berlin", "America/Chicago",   "Asia/Singapore",
+                                   "Europe/London", "America/Sao_Paulo", "Australia/Sydney",
+                                   "Asia/Tokyo",    "America/New_York"};
+constexpr std::array kModels = {"GW-4000", "GW-4100", "GW-5000", "IO-220", "IO-240", "IO-260",
+                                "SH-10",   "SH-12",   "MC-700",  "MC-710", "CAM-3",  "PWR-9"};
+constexpr std::array kStates = {"active", "active",      "active",     "active",     "active",
                                 "active", "maintenance", "registered", "quarantined"};
 constexpr std::array kHealth = {"ok", "ok", "ok", "ok", "ok", "degraded", "failing", "unknown"};
 constexpr std::array kConnections = {"mqtt", "ddi", "serial"};
@@ -34,20 +32,22 @@ InventoryDataset InventoryDataset::generate(int devices, quint32 seed)
         const int model = int(rng.bounded(int(kModels.size())));
         const int site = int(rng.bounded(40));
         r.uid = QByteArray("dev-") + QByteArray::number(i).rightJustified(7, '0');
-        r.name = QByteArray(kModels[size_t(model)]) + "-line" + QByteArray::number(site % 9 + 1)
-                 + "-" + QByteArray::number(i);
-        r.serial = "SN" + QByteArray::number(rng.generate64() % 10000000000ULL).rightJustified(10, '0');
+        r.name = QByteArray(kModels[size_t(model)]) + "-line" + QByteArray::number(site % 9 + 1) +
+                 "-" + QByteArray::number(i);
+        r.serial =
+            "SN" + QByteArray::number(rng.generate64() % 10000000000ULL).rightJustified(10, '0');
         r.vendor = model < 6 ? "Northwind Controls" : "Contoso Devices";
         r.model = kModels[size_t(model)];
         r.hwRevision = QByteArray(1, char('A' + rng.bounded(4)));
-        r.fwVersion = "3." + QByteArray::number(rng.bounded(6)) + "." + QByteArray::number(rng.bounded(5));
+        r.fwVersion =
+            "3." + QByteArray::number(rng.bounded(6)) + "." + QByteArray::number(rng.bounded(5));
         const quint32 a = rng.generate();
         r.mac = QByteArray::number(0x020000000000ULL | (quint64(a) << 8) | quint64(i & 0xff), 16)
                     .rightJustified(12, '0');
         for (int k = 10; k > 0; k -= 2)
             r.mac.insert(k, ':');
-        r.ip = "10." + QByteArray::number(site) + "." + QByteArray::number((i >> 8) & 0xff) + "."
-               + QByteArray::number(i & 0xff);
+        r.ip = "10." + QByteArray::number(site) + "." + QByteArray::number((i >> 8) & 0xff) + "." +
+               QByteArray::number(i & 0xff);
         r.hostname = r.uid + ".plant" + QByteArray::number(site) + ".example";
         r.connection = kConnections[size_t(model % 3)];
         r.site = "Plant " + QByteArray::number(site);
@@ -75,11 +75,10 @@ bool InventoryDataset::writeCsv(const QString &path) const
     buffer += "uid,name,serial,vendor,model,hw_revision,fw_version,mac,ip,hostname,connection,"
               "site,time_zone,state,online,health,last_seen\n";
     for (const Row &r : m_rows) {
-        buffer += r.uid + ',' + r.name + ',' + r.serial + ',' + r.vendor + ',' + r.model + ','
-                  + r.hwRevision + ',' + r.fwVersion + ',' + r.mac + ',' + r.ip + ','
-                  + r.hostname + ',' + r.connection + ',' + r.site + ',' + r.timeZone + ','
-                  + r.state + ',' + (r.online ? "true" : "false") + ',' + r.health + ','
-                  + r.lastSeenIso + '\n';
+        buffer += r.uid + ',' + r.name + ',' + r.serial + ',' + r.vendor + ',' + r.model + ',' +
+                  r.hwRevision + ',' + r.fwVersion + ',' + r.mac + ',' + r.ip + ',' + r.hostname +
+                  ',' + r.connection + ',' + r.site + ',' + r.timeZone + ',' + r.state + ',' +
+                  (r.online ? "true" : "false") + ',' + r.health + ',' + r.lastSeenIso + '\n';
         if (buffer.size() > (1 << 20) - 4096) {
             if (f.write(buffer) != buffer.size())
                 return false;

@@ -6,7 +6,6 @@
 //   bench_inventory [--devices 1000000] [--runs 7] [--dir DIR] [--fleetdesk PATH] [--json FILE]
 
 #include "InventoryDataset.h"
-
 #include "audit/Actor.h"
 #include "audit/AuditLog.h"
 #include "inventory/DeviceColumns.h"
@@ -25,13 +24,11 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
-
-#include <sqlite3.h>
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <sqlite3.h>
+#include <sys/resource.h>
 #include <unordered_map>
 
 using namespace fleet;
@@ -240,8 +237,8 @@ int main(int argc, char *argv[])
     const int devices = parser.value(QStringLiteral("devices")).toInt();
     const int runs = std::max(1, parser.value(QStringLiteral("runs")).toInt());
     QTemporaryDir tmp;
-    const QString dir = parser.isSet(QStringLiteral("dir")) ? parser.value(QStringLiteral("dir"))
-                                                            : tmp.path();
+    const QString dir =
+        parser.isSet(QStringLiteral("dir")) ? parser.value(QStringLiteral("dir")) : tmp.path();
     QDir().mkpath(dir);
 
     std::printf("bench_inventory: %d devices, %d runs per query, in %s\n", devices, runs,
@@ -276,8 +273,8 @@ int main(int argc, char *argv[])
     const double refRate = devices / (refMs / 1000.0);
     const double appRate = devices / (importMs / 1000.0);
     report(QStringLiteral("bulk import (CSV, app path)"), appRate, QStringLiteral("rows/s"),
-           refRate, QStringLiteral("bare prepared insert loop"), QStringLiteral(">= 0.6x reference"),
-           appRate >= 0.6 * refRate);
+           refRate, QStringLiteral("bare prepared insert loop"),
+           QStringLiteral(">= 0.6x reference"), appRate >= 0.6 * refRate);
 
     // --- Opening and the device table's queries -------------------------------------------
     sqlite3 *bare = nullptr;
@@ -372,8 +369,8 @@ int main(int argc, char *argv[])
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
             env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
             p.setProcessEnvironment(env);
-            p.start(fleetdesk, {QStringLiteral("--workspace"), workspace, QStringLiteral("--no-demo"),
-                                QStringLiteral("--screenshot"),
+            p.start(fleetdesk, {QStringLiteral("--workspace"), workspace,
+                                QStringLiteral("--no-demo"), QStringLiteral("--screenshot"),
                                 QDir(dir).filePath(QStringLiteral("shot.png"))});
             if (!p.waitForFinished(300000) || p.exitCode() != 0)
                 fail(QStringLiteral("fleetdesk --screenshot failed: %1")

@@ -11,8 +11,7 @@ namespace fleet {
 
 AuditHeadAnchor::AuditHeadAnchor(QString filePath)
     : m_path(std::move(filePath))
-{
-}
+{}
 
 QString AuditHeadAnchor::pathForWorkspace(const QString &workspacePath)
 {

@@ -3,7 +3,6 @@
 #include "util/Result.h"
 
 #include <QString>
-
 #include <optional>
 
 namespace fleet {

@@ -22,20 +22,18 @@ AuditLog::AuditLog(SqliteDatabase &db, const Clock &clock, Actor actor, QString 
     , m_clock(clock)
     , m_actor(std::move(actor))
     , m_anchor(std::move(headAnchorPath))
-{
-}
+{}
 
 Result<AuditEntry> AuditLog::append(const AuditRecord &record, bool risky)
 {
     if (record.action.isEmpty() || record.objectType.isEmpty())
         return Error::invalid(QStringLiteral("An audit entry needs an action and an object type"));
     if (risky && record.reason.trimmed().isEmpty())
-        return Error::invalid(
-            QStringLiteral("'%1' on %2 %3 is a risky action: give a reason")
-                .arg(record.action, record.objectType, record.objectId));
+        return Error::invalid(QStringLiteral("'%1' on %2 %3 is a risky action: give a reason")
+                                  .arg(record.action, record.objectType, record.objectId));
 
-    auto tail = m_db.prepare(
-        QStringLiteral("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
+    auto tail =
+        m_db.prepare(QStringLiteral("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
     if (!tail)
         return tail.error();
     auto hasRow = tail->step();
@@ -84,8 +82,8 @@ Result<AuditEntry> AuditLog::append(const AuditRecord &record, bool risky)
 
 Status AuditLog::anchorHead()
 {
-    auto tail = m_db.prepare(
-        QStringLiteral("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
+    auto tail =
+        m_db.prepare(QStringLiteral("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
     if (!tail)
         return tail.status();
     auto hasRow = tail->step();

@@ -87,10 +87,10 @@ Result<QList<AuditEntry>> AuditQuery::list(SqliteDatabase &db, const AuditFilter
 {
     QVariantList binds;
     const QString where = filter.whereClause(&binds);
-    auto s = db.prepare(QStringLiteral("SELECT %1 FROM audit_log %2 ORDER BY seq %3 LIMIT ? "
-                                       "OFFSET ?")
-                            .arg(kColumns, where,
-                                 newestFirst ? QStringLiteral("DESC") : QStringLiteral("ASC")));
+    auto s = db.prepare(
+        QStringLiteral("SELECT %1 FROM audit_log %2 ORDER BY seq %3 LIMIT ? "
+                       "OFFSET ?")
+            .arg(kColumns, where, newestFirst ? QStringLiteral("DESC") : QStringLiteral("ASC")));
     if (!s)
         return s.error();
     binds << limit << offset;
@@ -108,8 +108,8 @@ Result<qint64> AuditQuery::exportTo(SqliteDatabase &db, const AuditFilter &filte
 {
     QVariantList binds;
     const QString where = filter.whereClause(&binds);
-    auto s = db.prepare(
-        QStringLiteral("SELECT %1 FROM audit_log %2 ORDER BY seq").arg(kColumns, where));
+    auto s =
+        db.prepare(QStringLiteral("SELECT %1 FROM audit_log %2 ORDER BY seq").arg(kColumns, where));
     if (!s)
         return s.error();
     s->bindAll(binds);
@@ -117,19 +117,18 @@ Result<qint64> AuditQuery::exportTo(SqliteDatabase &db, const AuditFilter &filte
     CsvWriter csv(out);
     if (format == Format::Csv)
         csv.writeRow({QStringLiteral("seq"), QStringLiteral("time_utc"), QStringLiteral("os_user"),
-                      QStringLiteral("operator"), QStringLiteral("host"),
-                      QStringLiteral("action"), QStringLiteral("object_type"),
-                      QStringLiteral("object_id"), QStringLiteral("before"),
-                      QStringLiteral("after"), QStringLiteral("reason"),
+                      QStringLiteral("operator"), QStringLiteral("host"), QStringLiteral("action"),
+                      QStringLiteral("object_type"), QStringLiteral("object_id"),
+                      QStringLiteral("before"), QStringLiteral("after"), QStringLiteral("reason"),
                       QStringLiteral("prev_hash"), QStringLiteral("hash")});
     else
         out.write("[\n");
     while (s->next()) {
         const AuditEntry e = readEntry(*s);
         if (format == Format::Csv) {
-            csv.writeRow({QString::number(e.seq), isoTime(e.tsMs), e.osUser, e.operatorName,
-                          e.host, e.action, e.objectType, e.objectId, e.beforeJson, e.afterJson,
-                          e.reason, e.prevHash, e.hash});
+            csv.writeRow({QString::number(e.seq), isoTime(e.tsMs), e.osUser, e.operatorName, e.host,
+                          e.action, e.objectType, e.objectId, e.beforeJson, e.afterJson, e.reason,
+                          e.prevHash, e.hash});
         } else {
             QJsonObject o;
             o.insert(QStringLiteral("seq"), e.seq);

@@ -38,8 +38,8 @@ Result<AuditVerification> AuditVerifier::verify(SqliteDatabase &db, const QStrin
     for (;;) {
         auto more = rows->step();
         if (!more)
-            return Error::failed(QStringLiteral("Cannot read the audit trail: %1")
-                                     .arg(more.message()));
+            return Error::failed(
+                QStringLiteral("Cannot read the audit trail: %1").arg(more.message()));
         if (!more.value())
             break;
         AuditEntry e;

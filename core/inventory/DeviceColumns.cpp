@@ -25,8 +25,7 @@ constexpr std::array<ColumnSpec, DeviceColumns::Count> kColumns = {{
     // Facet columns sort by name within the value: the order their (facet, name) index serves.
     {"model", "Model", "d.model", "d.model, d.name", true, "devices_model_name"},
     {"hw_revision", "HW rev", "d.hw_revision", nullptr, true, nullptr},
-    {"fw_version", "Firmware", "d.fw_version", "d.fw_version, d.name", true,
-     "devices_fw_name"},
+    {"fw_version", "Firmware", "d.fw_version", "d.fw_version, d.name", true, "devices_fw_name"},
     {"fw_previous", "Previous FW", "d.fw_previous", nullptr, false, nullptr},
     {"fw_known_good", "Known-good FW", "d.fw_known_good", nullptr, false, nullptr},
     {"site", "Site", "s.name", nullptr, true, nullptr},
@@ -61,8 +60,7 @@ QString DeviceColumns::key(int column)
 
 QString DeviceColumns::title(int column)
 {
-    return column >= 0 && column < Count ? QString::fromLatin1(kColumns[column].title)
-                                         : QString();
+    return column >= 0 && column < Count ? QString::fromLatin1(kColumns[column].title) : QString();
 }
 
 int DeviceColumns::fromKey(const QString &key)

@@ -36,9 +36,8 @@ QString placeholders(qsizetype n)
 
 bool DeviceFilter::isEmpty() const
 {
-    return models.isEmpty() && firmware.isEmpty() && sites.isEmpty() && groups.isEmpty()
-           && states.isEmpty() && tags.isEmpty() && !online.has_value()
-           && text.trimmed().isEmpty();
+    return models.isEmpty() && firmware.isEmpty() && sites.isEmpty() && groups.isEmpty() &&
+           states.isEmpty() && tags.isEmpty() && !online.has_value() && text.trimmed().isEmpty();
 }
 
 QJsonObject DeviceFilter::toJson() const

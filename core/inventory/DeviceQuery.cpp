@@ -9,8 +9,7 @@ DeviceQuery::DeviceQuery(DeviceFilter filter, int sortColumn, bool descending)
     : m_filter(std::move(filter))
     , m_sortColumn(sortColumn)
     , m_descending(descending)
-{
-}
+{}
 
 DeviceQuery::Statement DeviceQuery::countStatement() const
 {
@@ -39,15 +38,15 @@ DeviceQuery::Statement DeviceQuery::pageStatement(qint64 offset, int limit, qint
     // help: their (facet, name) indexes serve the default order.
     QString from = DeviceColumns::fromClause();
     const QString sortIndex = DeviceColumns::sortIndex(m_sortColumn);
-    if (!m_filter.text.trimmed().isEmpty() && !sortIndex.isEmpty()
-        && matching >= kWalkSortIndexFrom)
+    if (!m_filter.text.trimmed().isEmpty() && !sortIndex.isEmpty() &&
+        matching >= kWalkSortIndexFrom)
         from.replace(QStringLiteral("FROM devices d"),
                      QStringLiteral("FROM devices d INDEXED BY %1").arg(sortIndex));
     Statement st;
-    st.sql = QStringLiteral("SELECT %1 %2 WHERE d.id IN (SELECT d.id %3 %4 ORDER BY %5 LIMIT ? "
-                            "OFFSET ?) ORDER BY %5")
-                 .arg(DeviceColumns::selectList(), DeviceColumns::fromClause(), from, c.where,
-                      order);
+    st.sql =
+        QStringLiteral("SELECT %1 %2 WHERE d.id IN (SELECT d.id %3 %4 ORDER BY %5 LIMIT ? "
+                       "OFFSET ?) ORDER BY %5")
+            .arg(DeviceColumns::selectList(), DeviceColumns::fromClause(), from, c.where, order);
     st.binds = c.binds;
     st.binds << limit << offset;
     return st;
@@ -112,7 +111,7 @@ Result<QList<qint64>> DeviceQuery::ids(SqliteDatabase &db, qint64 limit) const
 }
 
 Result<QList<QPair<QString, qint64>>> DeviceQuery::facetValues(SqliteDatabase &db,
-                                                              const QString &facet)
+                                                               const QString &facet)
 {
     QString sql;
     if (facet == QLatin1String("model"))

@@ -50,7 +50,7 @@ public:
     // Distinct values of a facet with their counts, for the filter menus: "model",
     // "fw_version", "site", "group", "state", "tag".
     static Result<QList<QPair<QString, qint64>>> facetValues(SqliteDatabase &db,
-                                                            const QString &facet);
+                                                             const QString &facet);
 
 private:
     DeviceFilter m_filter;

@@ -43,8 +43,7 @@ QDateTime timeColumn(const SqliteStatement &s, int column)
 
 DeviceRepository::DeviceRepository(SqliteDatabase &db)
     : m_db(db)
-{
-}
+{}
 
 Result<SqliteStatement *> DeviceRepository::cached(int slot, const char *sql)
 {
@@ -150,8 +149,8 @@ Result<qint64> DeviceRepository::ensureGroup(const QString &name)
         return existing.error();
     if (existing.value())
         return *existing.value();
-    if (Status s = m_db.execute(QStringLiteral("INSERT INTO device_groups (name) VALUES (?)"),
-                                {name});
+    if (Status s =
+            m_db.execute(QStringLiteral("INSERT INTO device_groups (name) VALUES (?)"), {name});
         !s)
         return s.error();
     return m_db.lastInsertRowId();
@@ -364,8 +363,8 @@ Status DeviceRepository::removeFromGroup(qint64 id, qint64 groupId)
 
 Status DeviceRepository::replaceComponents(qint64 id, const QList<Component> &components)
 {
-    if (Status s = m_db.execute(
-            QStringLiteral("DELETE FROM device_components WHERE device_id = ?"), {id});
+    if (Status s =
+            m_db.execute(QStringLiteral("DELETE FROM device_components WHERE device_id = ?"), {id});
         !s)
         return s;
     auto insert = m_db.prepare(QStringLiteral(
@@ -389,8 +388,8 @@ Status DeviceRepository::replaceComponents(qint64 id, const QList<Component> &co
 
 Status DeviceRepository::replaceConfig(qint64 id, const QMap<QString, QString> &config)
 {
-    if (Status s = m_db.execute(QStringLiteral("DELETE FROM device_config WHERE device_id = ?"),
-                                {id});
+    if (Status s =
+            m_db.execute(QStringLiteral("DELETE FROM device_config WHERE device_id = ?"), {id});
         !s)
         return s;
     auto insert = m_db.prepare(
@@ -410,10 +409,10 @@ Status DeviceRepository::replaceConfig(qint64 id, const QMap<QString, QString> &
 
 Status DeviceRepository::recordFirmwareChange(qint64 id, const FirmwareChange &change)
 {
-    return m_db.execute(QStringLiteral("INSERT INTO firmware_history (device_id, at_ms, "
-                                       "from_version, to_version, source) VALUES (?, ?, ?, ?, ?)"),
-                        {id, change.at.toMSecsSinceEpoch(), change.fromVersion, change.toVersion,
-                         change.source});
+    return m_db.execute(
+        QStringLiteral("INSERT INTO firmware_history (device_id, at_ms, "
+                       "from_version, to_version, source) VALUES (?, ?, ?, ?, ?)"),
+        {id, change.at.toMSecsSinceEpoch(), change.fromVersion, change.toVersion, change.source});
 }
 
 Result<QList<FirmwareChange>> DeviceRepository::firmwareHistory(qint64 id)
@@ -431,8 +430,8 @@ Result<QList<FirmwareChange>> DeviceRepository::firmwareHistory(qint64 id)
             return row.error();
         if (!row.value())
             break;
-        out << FirmwareChange{QDateTime::fromMSecsSinceEpoch(s->int64(0), Qt::UTC),
-                              s->text(1), s->text(2), s->text(3)};
+        out << FirmwareChange{QDateTime::fromMSecsSinceEpoch(s->int64(0), Qt::UTC), s->text(1),
+                              s->text(2), s->text(3)};
     }
     return out;
 }

@@ -43,8 +43,7 @@ InventoryService::InventoryService(SqliteDatabase &db, AuditLog &audit)
     : m_db(db)
     , m_audit(audit)
     , m_repo(db)
-{
-}
+{}
 
 // Runs `change(change, device)` for each device inside one audited transaction. `change`
 // returns true when it changed the device, false to skip it, or an error to abandon all.
@@ -91,8 +90,7 @@ Result<int> InventoryService::setState(const QList<qint64> &ids, const QString &
         if (Status s = m_repo.setState(d.id, name); !s)
             return s.error();
         if (Status s = tx.record({QStringLiteral("device.set-state"), QStringLiteral("device"),
-                                  d.uid, single("state", d.state), single("state", name),
-                                  reason},
+                                  d.uid, single("state", d.state), single("state", name), reason},
                                  risky);
             !s)
             return s.error();
@@ -111,8 +109,12 @@ Result<int> InventoryService::addTag(const QList<qint64> &ids, const QString &ta
             return false;
         if (Status s = m_repo.addTag(d.id, t); !s)
             return s.error();
-        if (Status s = tx.record({QStringLiteral("device.add-tag"), QStringLiteral("device"),
-                                  d.uid, {}, single("tag", t), reason});
+        if (Status s = tx.record({QStringLiteral("device.add-tag"),
+                                  QStringLiteral("device"),
+                                  d.uid,
+                                  {},
+                                  single("tag", t),
+                                  reason});
             !s)
             return s.error();
         return true;
@@ -128,8 +130,12 @@ Result<int> InventoryService::removeTag(const QList<qint64> &ids, const QString 
             return false;
         if (Status s = m_repo.removeTag(d.id, t); !s)
             return s.error();
-        if (Status s = tx.record({QStringLiteral("device.remove-tag"), QStringLiteral("device"),
-                                  d.uid, single("tag", t), {}, reason});
+        if (Status s = tx.record({QStringLiteral("device.remove-tag"),
+                                  QStringLiteral("device"),
+                                  d.uid,
+                                  single("tag", t),
+                                  {},
+                                  reason});
             !s)
             return s.error();
         return true;
@@ -154,8 +160,12 @@ Result<int> InventoryService::addToGroup(const QList<qint64> &ids, const QString
         }
         if (Status s = m_repo.addToGroup(d.id, groupId); !s)
             return s.error();
-        if (Status s = tx.record({QStringLiteral("device.add-to-group"), QStringLiteral("device"),
-                                  d.uid, {}, single("group", g), reason});
+        if (Status s = tx.record({QStringLiteral("device.add-to-group"),
+                                  QStringLiteral("device"),
+                                  d.uid,
+                                  {},
+                                  single("group", g),
+                                  reason});
             !s)
             return s.error();
         return true;
@@ -177,7 +187,10 @@ Result<int> InventoryService::removeFromGroup(const QList<qint64> &ids, const QS
         if (Status s = m_repo.removeFromGroup(d.id, *gid.value()); !s)
             return s.error();
         if (Status s = tx.record({QStringLiteral("device.remove-from-group"),
-                                  QStringLiteral("device"), d.uid, single("group", g), {},
+                                  QStringLiteral("device"),
+                                  d.uid,
+                                  single("group", g),
+                                  {},
                                   reason});
             !s)
             return s.error();
@@ -187,38 +200,47 @@ Result<int> InventoryService::removeFromGroup(const QList<qint64> &ids, const QS
 
 Status InventoryService::setNotes(qint64 id, const QString &notes)
 {
-    return forEachDevice({id}, [&](AuditedChange &tx, const Device &d) -> Result<bool> {
-               if (d.notes == notes)
-                   return false;
-               if (Status s = m_repo.setNotes(d.id, notes); !s)
-                   return s.error();
-               if (Status s = tx.record({QStringLiteral("device.set-notes"),
-                                         QStringLiteral("device"), d.uid, single("notes", d.notes),
-                                         single("notes", notes), {}});
-                   !s)
-                   return s.error();
-               return true;
-           })
+    return forEachDevice({id},
+                         [&](AuditedChange &tx, const Device &d) -> Result<bool> {
+                             if (d.notes == notes)
+                                 return false;
+                             if (Status s = m_repo.setNotes(d.id, notes); !s)
+                                 return s.error();
+                             if (Status s = tx.record({QStringLiteral("device.set-notes"),
+                                                       QStringLiteral("device"),
+                                                       d.uid,
+                                                       single("notes", d.notes),
+                                                       single("notes", notes),
+                                                       {}});
+                                 !s)
+                                 return s.error();
+                             return true;
+                         })
         .status();
 }
 
 Status InventoryService::attachSbom(qint64 id, const QList<Component> &components,
                                     const QString &source)
 {
-    return forEachDevice({id}, [&](AuditedChange &tx, const Device &d) -> Result<bool> {
-               if (Status s = m_repo.replaceComponents(d.id, components); !s)
-                   return s.error();
-               QJsonObject before;
-               before.insert(QStringLiteral("components"), int(d.components.size()));
-               QJsonObject after;
-               after.insert(QStringLiteral("components"), int(components.size()));
-               after.insert(QStringLiteral("source"), source);
-               if (Status s = tx.record({QStringLiteral("device.attach-sbom"),
-                                         QStringLiteral("device"), d.uid, before, after, {}});
-                   !s)
-                   return s.error();
-               return true;
-           })
+    return forEachDevice({id},
+                         [&](AuditedChange &tx, const Device &d) -> Result<bool> {
+                             if (Status s = m_repo.replaceComponents(d.id, components); !s)
+                                 return s.error();
+                             QJsonObject before;
+                             before.insert(QStringLiteral("components"), int(d.components.size()));
+                             QJsonObject after;
+                             after.insert(QStringLiteral("components"), int(components.size()));
+                             after.insert(QStringLiteral("source"), source);
+                             if (Status s = tx.record({QStringLiteral("device.attach-sbom"),
+                                                       QStringLiteral("device"),
+                                                       d.uid,
+                                                       before,
+                                                       after,
+                                                       {}});
+                                 !s)
+                                 return s.error();
+                             return true;
+                         })
         .status();
 }
 
@@ -253,8 +275,8 @@ Result<DeviceRepository::Upserted> InventoryService::saveDevice(const Device &de
     auto now = m_repo.load(saved->id);
     if (!now)
         return now.error();
-    const QString action = saved->created ? QStringLiteral("device.create")
-                                          : QStringLiteral("device.update");
+    const QString action =
+        saved->created ? QStringLiteral("device.create") : QStringLiteral("device.update");
     if (Status s = tx.record({action, QStringLiteral("device"), device.uid, before,
                               deviceSnapshot(now.value()), reason},
                              risky);
@@ -283,8 +305,12 @@ Status InventoryService::createGroup(const QString &name, const QString &descrip
             {g, description});
         !s)
         return s;
-    if (Status s = tx.record({QStringLiteral("group.create"), QStringLiteral("group"), g, {},
-                              single("description", description), {}});
+    if (Status s = tx.record({QStringLiteral("group.create"),
+                              QStringLiteral("group"),
+                              g,
+                              {},
+                              single("description", description),
+                              {}});
         !s)
         return s;
     return tx.commit();
@@ -305,15 +331,15 @@ Status InventoryService::deleteGroup(const QString &name, const QString &reason)
                                {*gid.value()});
     if (!members)
         return members.status();
-    if (Status s = m_db.execute(QStringLiteral("DELETE FROM device_groups WHERE id = ?"),
-                                {*gid.value()});
+    if (Status s =
+            m_db.execute(QStringLiteral("DELETE FROM device_groups WHERE id = ?"), {*gid.value()});
         !s)
         return s;
     QJsonObject before;
     before.insert(QStringLiteral("members"), members.value().toLongLong());
-    if (Status s = tx.record({QStringLiteral("group.delete"), QStringLiteral("group"), name,
-                              before, {}, reason},
-                             true);
+    if (Status s = tx.record(
+            {QStringLiteral("group.delete"), QStringLiteral("group"), name, before, {}, reason},
+            true);
         !s)
         return s;
     return tx.commit();

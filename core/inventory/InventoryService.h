@@ -22,8 +22,7 @@ public:
     // Returns how many devices actually changed (a device already in `state` is skipped).
     Result<int> setState(const QList<qint64> &ids, const QString &state, const QString &reason);
     Result<int> addTag(const QList<qint64> &ids, const QString &tag, const QString &reason = {});
-    Result<int> removeTag(const QList<qint64> &ids, const QString &tag,
-                          const QString &reason = {});
+    Result<int> removeTag(const QList<qint64> &ids, const QString &tag, const QString &reason = {});
     // Creates the group if it does not exist.
     Result<int> addToGroup(const QList<qint64> &ids, const QString &group,
                            const QString &reason = {});
@@ -42,8 +41,7 @@ public:
     Result<QList<qint64>> idsForUids(const QStringList &uids);
 
 private:
-    template<typename Change>
-    Result<int> forEachDevice(const QList<qint64> &ids, Change change);
+    template<typename Change> Result<int> forEachDevice(const QList<qint64> &ids, Change change);
 
     SqliteDatabase &m_db;
     AuditLog &m_audit;

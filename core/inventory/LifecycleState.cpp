@@ -47,8 +47,8 @@ QStringList lifecycleStateNames()
 
 bool isRiskyTarget(LifecycleState state)
 {
-    return state == LifecycleState::Quarantined || state == LifecycleState::Decommissioning
-           || state == LifecycleState::Retired;
+    return state == LifecycleState::Quarantined || state == LifecycleState::Decommissioning ||
+           state == LifecycleState::Retired;
 }
 
 } // namespace fleet

@@ -2,13 +2,19 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace fleet {
 
 // Where a device is in its life. Stored as the lower-case names below.
-enum class LifecycleState { Registered, Active, Maintenance, Quarantined, Decommissioning, Retired };
+enum class LifecycleState {
+    Registered,
+    Active,
+    Maintenance,
+    Quarantined,
+    Decommissioning,
+    Retired
+};
 
 QString lifecycleStateName(LifecycleState state);
 std::optional<LifecycleState> lifecycleStateFromName(const QString &name);

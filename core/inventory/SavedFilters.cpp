@@ -10,8 +10,7 @@ namespace fleet {
 SavedFilters::SavedFilters(SqliteDatabase &db, AuditLog &audit)
     : m_db(db)
     , m_audit(audit)
-{
-}
+{}
 
 Result<QList<SavedFilters::Entry>> SavedFilters::list()
 {
@@ -48,8 +47,8 @@ Status SavedFilters::save(const QString &name, const DeviceFilter &filter)
     AuditedChange tx(m_db, m_audit);
     if (!tx.beginStatus())
         return tx.beginStatus();
-    auto old = m_db.scalar(QStringLiteral("SELECT filter_json FROM saved_filters WHERE name = ?"),
-                           {n});
+    auto old =
+        m_db.scalar(QStringLiteral("SELECT filter_json FROM saved_filters WHERE name = ?"), {n});
     if (!old)
         return old.status();
     const QString json =
@@ -60,10 +59,13 @@ Status SavedFilters::save(const QString &name, const DeviceFilter &filter)
                                 {n, json});
         !s)
         return s;
-    const QJsonObject before =
-        QJsonDocument::fromJson(old.value().toString().toUtf8()).object();
-    if (Status s = tx.record({QStringLiteral("filter.save"), QStringLiteral("filter"), n, before,
-                              filter.toJson(), {}});
+    const QJsonObject before = QJsonDocument::fromJson(old.value().toString().toUtf8()).object();
+    if (Status s = tx.record({QStringLiteral("filter.save"),
+                              QStringLiteral("filter"),
+                              n,
+                              before,
+                              filter.toJson(),
+                              {}});
         !s)
         return s;
     return tx.commit();
@@ -75,8 +77,8 @@ Status SavedFilters::remove(const QString &rawName)
     AuditedChange tx(m_db, m_audit);
     if (!tx.beginStatus())
         return tx.beginStatus();
-    auto old = m_db.scalar(QStringLiteral("SELECT filter_json FROM saved_filters WHERE name = ?"),
-                           {name});
+    auto old =
+        m_db.scalar(QStringLiteral("SELECT filter_json FROM saved_filters WHERE name = ?"), {name});
     if (!old)
         return old.status();
     if (!old.value().isValid())
@@ -84,9 +86,12 @@ Status SavedFilters::remove(const QString &rawName)
     if (Status s = m_db.execute(QStringLiteral("DELETE FROM saved_filters WHERE name = ?"), {name});
         !s)
         return s;
-    if (Status s = tx.record({QStringLiteral("filter.delete"), QStringLiteral("filter"), name,
+    if (Status s = tx.record({QStringLiteral("filter.delete"),
+                              QStringLiteral("filter"),
+                              name,
                               QJsonDocument::fromJson(old.value().toString().toUtf8()).object(),
-                              {}, {}});
+                              {},
+                              {}});
         !s)
         return s;
     return tx.commit();

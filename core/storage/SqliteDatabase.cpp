@@ -1,7 +1,6 @@
 #include "SqliteDatabase.h"
 
 #include <QFileInfo>
-
 #include <sqlite3.h>
 
 namespace fleet {
@@ -24,8 +23,8 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString &path
     const QByteArray utf8Path = path.toUtf8();
     const int rc = sqlite3_open_v2(utf8Path.constData(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        QString why = db ? QString::fromUtf8(sqlite3_errmsg(db))
-                         : QString::fromUtf8(sqlite3_errstr(rc));
+        QString why =
+            db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_close_v2(db);
         if (rc == SQLITE_CANTOPEN && !QFileInfo::exists(path))
             return Error::notFound(QStringLiteral("No workspace at %1").arg(path));
@@ -41,8 +40,7 @@ SqliteDatabase::SqliteDatabase(sqlite3 *db, QString path, Access access)
     : m_db(db)
     , m_path(std::move(path))
     , m_access(access)
-{
-}
+{}
 
 SqliteDatabase::~SqliteDatabase()
 {
@@ -67,7 +65,8 @@ Result<SqliteStatement> SqliteDatabase::prepare(const QString &sql)
     const int rc = sqlite3_prepare_v3(m_db, utf8.constData(), int(utf8.size()),
                                       SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK)
-        return Error::failed(QStringLiteral("%1 (in: %2)").arg(lastErrorMessage(), sql.simplified()));
+        return Error::failed(
+            QStringLiteral("%1 (in: %2)").arg(lastErrorMessage(), sql.simplified()));
     return SqliteStatement(m_db, stmt);
 }
 

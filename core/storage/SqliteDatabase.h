@@ -5,7 +5,6 @@
 
 #include <QString>
 #include <QVariantList>
-
 #include <memory>
 
 struct sqlite3;

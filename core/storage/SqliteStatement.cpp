@@ -1,7 +1,6 @@
 #include "SqliteStatement.h"
 
 #include <sqlite3.h>
-
 #include <utility>
 
 namespace fleet {
@@ -10,8 +9,7 @@ SqliteStatement::SqliteStatement(SqliteStatement &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_stmt(std::exchange(other.m_stmt, nullptr))
     , m_stepError(std::move(other.m_stepError))
-{
-}
+{}
 
 SqliteStatement &SqliteStatement::operator=(SqliteStatement &&other) noexcept
 {

@@ -126,9 +126,9 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
         // Check before anything writes: a damaged file is never "repaired" behind the user's
         // back. Reading the schema version first also catches files that are not SQLite at all.
         auto version = Migrations::currentVersion(*ws->m_db);
-        const bool deferCheck = options.deferIntegrityCheck && !options.readOnly && version.ok()
-                                && version.value() == Migrations::latestVersion();
-        auto problems = !version   ? Result<QStringList>(QStringList{version.message()})
+        const bool deferCheck = options.deferIntegrityCheck && !options.readOnly && version.ok() &&
+                                version.value() == Migrations::latestVersion();
+        auto problems = !version     ? Result<QStringList>(QStringList{version.message()})
                         : deferCheck ? readProbe(*ws->m_db)
                                      : check(*ws->m_db, false);
         ws->m_integrityPending = deferCheck;
@@ -187,8 +187,8 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
                              .arg(ws->m_path)
                              .arg(version.value())
                              .arg(Migrations::latestVersion())};
-        if (version.value() > 0 && version.value() < Migrations::latestVersion()
-            && options.backupBeforeMigrate) {
+        if (version.value() > 0 && version.value() < Migrations::latestVersion() &&
+            options.backupBeforeMigrate) {
             const QString backupPath =
                 QStringLiteral("%1.v%2.bak").arg(ws->m_path).arg(version.value());
             if (Status s = WorkspaceBackup::run(*ws->m_db, ws->m_path, backupPath); !s)
@@ -205,8 +205,8 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const QString &path, OpenOpti
 
     if (!ws->m_readOnly) {
         if (Status s = ws->m_db->exec(QStringLiteral("PRAGMA journal_mode=WAL")); !s)
-            return Error::failed(QStringLiteral("Cannot switch %1 to WAL mode: %2")
-                                     .arg(ws->m_path, s.message()));
+            return Error::failed(
+                QStringLiteral("Cannot switch %1 to WAL mode: %2").arg(ws->m_path, s.message()));
     }
     if (Status s = configure(*ws->m_db); !s)
         return s.error();

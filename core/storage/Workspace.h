@@ -5,7 +5,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 
 namespace fleet {
@@ -20,8 +19,8 @@ class Workspace
 public:
     struct OpenOptions
     {
-        bool create = true;        // create the file if it does not exist
-        bool readOnly = false;     // never write (fleetctl db check, list, export)
+        bool create = true;    // create the file if it does not exist
+        bool readOnly = false; // never write (fleetctl db check, list, export)
         bool backupBeforeMigrate = true;
         // The GUI's choice: quick_check reads the whole file (seconds at a million devices), so
         // open at once and let the caller run check() on a worker connection, then call

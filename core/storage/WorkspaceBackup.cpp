@@ -6,7 +6,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
-
 #include <sqlite3.h>
 
 namespace fleet {
@@ -25,8 +24,8 @@ Status WorkspaceBackup::run(SqliteDatabase &source, const QString &sourcePath,
     if (!dest)
         return dest.status();
 
-    sqlite3_backup *backup = sqlite3_backup_init(dest.value()->handle(), "main",
-                                                 source.handle(), "main");
+    sqlite3_backup *backup =
+        sqlite3_backup_init(dest.value()->handle(), "main", source.handle(), "main");
     if (!backup) {
         const QString why = dest.value()->lastErrorMessage();
         dest.value().reset();
@@ -61,8 +60,8 @@ Status WorkspaceBackup::run(SqliteDatabase &source, const QString &sourcePath,
 
     QFile::remove(destinationPath);
     if (!QFile::rename(partial, destinationPath))
-        return Error::failed(QStringLiteral("Cannot move the backup into place at %1")
-                                 .arg(destinationPath));
+        return Error::failed(
+            QStringLiteral("Cannot move the backup into place at %1").arg(destinationPath));
 
     // The head anchored before the copy began is covered by the copy (its entries were already
     // committed), so the backup's trail verifies against it, and a cut-off is still detected.

@@ -18,11 +18,10 @@ WorkspaceSession::WorkspaceSession(std::unique_ptr<Workspace> ws, const Clock &c
                                    const Actor &actor)
     : m_workspace(std::move(ws))
     , m_clock(clock)
-    , m_audit(std::make_unique<AuditLog>(m_workspace->db(), clock, actor,
-                                         m_workspace->auditHeadPath()))
+    , m_audit(
+          std::make_unique<AuditLog>(m_workspace->db(), clock, actor, m_workspace->auditHeadPath()))
     , m_inventory(std::make_unique<InventoryService>(m_workspace->db(), *m_audit))
     , m_savedFilters(std::make_unique<SavedFilters>(m_workspace->db(), *m_audit))
-{
-}
+{}
 
 } // namespace fleet

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 #include <utility>
 
@@ -12,12 +11,12 @@ namespace fleet {
 struct Error
 {
     enum class Kind {
-        Failed,         // an operation did not succeed (I/O, SQL, ...)
-        Invalid,        // the input was rejected (bad CSV, unknown state, missing reason)
-        NotFound,       // a named device, group or file does not exist
-        Incompatible,   // a workspace from a newer Fleetdesk or otherwise unusable
-        Damaged,        // a workspace that fails its integrity check
-        Tampered,       // the audit chain does not verify
+        Failed,       // an operation did not succeed (I/O, SQL, ...)
+        Invalid,      // the input was rejected (bad CSV, unknown state, missing reason)
+        NotFound,     // a named device, group or file does not exist
+        Incompatible, // a workspace from a newer Fleetdesk or otherwise unusable
+        Damaged,      // a workspace that fails its integrity check
+        Tampered,     // the audit chain does not verify
     };
     Kind kind = Kind::Failed;
     QString message;
@@ -32,7 +31,9 @@ class [[nodiscard]] Status
 {
 public:
     Status() = default;
-    Status(Error e) : m_error(std::move(e)) {}
+    Status(Error e)
+        : m_error(std::move(e))
+    {}
     static Status success() { return {}; }
 
     bool ok() const { return !m_error.has_value(); }
@@ -45,12 +46,15 @@ private:
 };
 
 // Result of an operation that yields a T: the value, or an Error.
-template<typename T>
-class [[nodiscard]] Result
+template<typename T> class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) {}
-    Result(Error e) : m_error(std::move(e)) {}
+    Result(T value)
+        : m_value(std::move(value))
+    {}
+    Result(Error e)
+        : m_error(std::move(e))
+    {}
 
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }

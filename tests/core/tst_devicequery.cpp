@@ -602,8 +602,8 @@ void TestDeviceQuery::sortByEveryColumn()
     QCOMPARE(rows.size(), total);
     // The keys the column sorts by: facet columns sort by name within a value.
     QList<int> keys{column};
-    if (column == DeviceColumns::Model || column == DeviceColumns::Firmware
-        || column == DeviceColumns::State || column == DeviceColumns::Online)
+    if (column == DeviceColumns::Model || column == DeviceColumns::Firmware ||
+        column == DeviceColumns::State || column == DeviceColumns::Online)
         keys << DeviceColumns::Name;
     QSet<qint64> seen;
     int distinct = 1;

@@ -26,15 +26,14 @@ fleet::SqliteDatabase &database()
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QString text =
-        QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QString text = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
     const QString match = fleet::DeviceFilterSql::matchExpression(text);
     if (match.isEmpty())
         return 0;
     auto count = database().scalar(
         QStringLiteral("SELECT count(*) FROM device_search WHERE device_search MATCH ?"), {match});
     if (!count)
-        fuzzViolation(qPrintable(QStringLiteral("text %1 gave a bad query %2: %3")
-                                     .arg(text, match, count.message())));
+        fuzzViolation(qPrintable(
+            QStringLiteral("text %1 gave a bad query %2: %3").arg(text, match, count.message())));
     return 0;
 }
