@@ -15,66 +15,6 @@ QDateTime timestamp(const QVariant &value)
     return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
-// A device's value for `column`, as DeviceQuery would select it.
-QVariant deviceValue(const Device &d, int column)
-{
-    auto ms = [](const QDateTime &t) {
-        return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant();
-    };
-    switch (column) {
-    case DeviceColumns::Uid:
-        return d.uid;
-    case DeviceColumns::Name:
-        return d.name;
-    case DeviceColumns::Serial:
-        return d.serial;
-    case DeviceColumns::Vendor:
-        return d.vendor;
-    case DeviceColumns::Model:
-        return d.model;
-    case DeviceColumns::HwRevision:
-        return d.hwRevision;
-    case DeviceColumns::Firmware:
-        return d.fwVersion;
-    case DeviceColumns::PreviousFirmware:
-        return d.fwPrevious;
-    case DeviceColumns::KnownGoodFirmware:
-        return d.fwKnownGood;
-    case DeviceColumns::Site:
-        return d.site;
-    case DeviceColumns::TimeZone:
-        return d.siteTimeZone;
-    case DeviceColumns::State:
-        return d.state;
-    case DeviceColumns::Online:
-        return d.online ? 1 : 0;
-    case DeviceColumns::Health:
-        return d.health;
-    case DeviceColumns::LastSeen:
-        return ms(d.lastSeen);
-    case DeviceColumns::FirstSeen:
-        return ms(d.firstSeen);
-    case DeviceColumns::Connection:
-        return d.connection;
-    case DeviceColumns::Mac:
-        return d.mac;
-    case DeviceColumns::Ip:
-        return d.ip;
-    case DeviceColumns::Hostname:
-        return d.hostname;
-    case DeviceColumns::Tags:
-        return d.tags.join(QStringLiteral(", "));
-    case DeviceColumns::Groups:
-        return d.groups.join(QStringLiteral(", "));
-    case DeviceColumns::ConfigHash:
-        return d.configHash;
-    case DeviceColumns::Notes:
-        return d.notes;
-    default:
-        return {};
-    }
-}
-
 } // namespace
 
 QString DeviceFormatter::utcText(const QDateTime &time)
@@ -117,7 +57,7 @@ QJsonObject DeviceFormatter::toJson(const Device &device)
 {
     QJsonObject o;
     for (int c = 0; c < DeviceColumns::Count; ++c)
-        o.insert(DeviceColumns::key(c), cellJson(c, deviceValue(device, c)));
+        o.insert(DeviceColumns::key(c), cellJson(c, DeviceColumns::value(device, c)));
     // The real lists, not the joined text (a tag may itself contain ", ").
     o.insert(QStringLiteral("tags"), QJsonArray::fromStringList(device.tags));
     o.insert(QStringLiteral("groups"), QJsonArray::fromStringList(device.groups));
@@ -142,7 +82,7 @@ QList<QPair<QString, QString>> DeviceFormatter::fields(const Device &device)
 {
     QList<QPair<QString, QString>> out;
     for (int c = 0; c < DeviceColumns::Count; ++c)
-        out.append({DeviceColumns::title(c), cellText(c, deviceValue(device, c))});
+        out.append({DeviceColumns::title(c), cellText(c, DeviceColumns::value(device, c))});
     return out;
 }
 

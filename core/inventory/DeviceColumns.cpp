@@ -1,5 +1,7 @@
 #include "DeviceColumns.h"
 
+#include "inventory/Device.h"
+
 #include <array>
 
 namespace fleet {
@@ -113,6 +115,65 @@ QString DeviceColumns::orderBy(int column, bool descending)
     }
     terms << QStringLiteral("d.id") + dir;
     return terms.join(QStringLiteral(", "));
+}
+
+QVariant DeviceColumns::value(const Device &d, int column)
+{
+    auto ms = [](const QDateTime &t) {
+        return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant();
+    };
+    switch (column) {
+    case DeviceColumns::Uid:
+        return d.uid;
+    case DeviceColumns::Name:
+        return d.name;
+    case DeviceColumns::Serial:
+        return d.serial;
+    case DeviceColumns::Vendor:
+        return d.vendor;
+    case DeviceColumns::Model:
+        return d.model;
+    case DeviceColumns::HwRevision:
+        return d.hwRevision;
+    case DeviceColumns::Firmware:
+        return d.fwVersion;
+    case DeviceColumns::PreviousFirmware:
+        return d.fwPrevious;
+    case DeviceColumns::KnownGoodFirmware:
+        return d.fwKnownGood;
+    case DeviceColumns::Site:
+        return d.site;
+    case DeviceColumns::TimeZone:
+        return d.siteTimeZone;
+    case DeviceColumns::State:
+        return d.state;
+    case DeviceColumns::Online:
+        return d.online ? 1 : 0;
+    case DeviceColumns::Health:
+        return d.health;
+    case DeviceColumns::LastSeen:
+        return ms(d.lastSeen);
+    case DeviceColumns::FirstSeen:
+        return ms(d.firstSeen);
+    case DeviceColumns::Connection:
+        return d.connection;
+    case DeviceColumns::Mac:
+        return d.mac;
+    case DeviceColumns::Ip:
+        return d.ip;
+    case DeviceColumns::Hostname:
+        return d.hostname;
+    case DeviceColumns::Tags:
+        return d.tags.join(QStringLiteral(", "));
+    case DeviceColumns::Groups:
+        return d.groups.join(QStringLiteral(", "));
+    case DeviceColumns::ConfigHash:
+        return d.configHash;
+    case DeviceColumns::Notes:
+        return d.notes;
+    default:
+        return {};
+    }
 }
 
 bool DeviceColumns::hasSortIndex(int column)

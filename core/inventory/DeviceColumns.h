@@ -2,8 +2,11 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 
 namespace fleet {
+
+struct Device;
 
 // The columns of the device table and of `fleetctl inventory list`: how each is selected and
 // sorted in SQL, its key (CLI, CSV, saved settings) and its title.
@@ -51,6 +54,9 @@ public:
     static QString orderBy(int column, bool descending);
     // True when an index serves this sort, so the first page of 1M rows is instant.
     static bool hasSortIndex(int column);
+    // A loaded device's value for `column`, as the SELECT list would give it (online as 0/1,
+    // times as UTC milliseconds, tags and groups joined with ", ").
+    static QVariant value(const Device &device, int column);
     // The name of that index ("" when none), for INDEXED BY.
     static QString sortIndex(int column);
     // Columns holding UTC milliseconds since the epoch.

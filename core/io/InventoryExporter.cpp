@@ -129,59 +129,23 @@ private:
     SqliteStatement m_statements[4];
 };
 
+// A CSV cell as the importer reads it back: online as true/false, ISO-8601 times, and lists
+// separated the importer's way.
 QString csvCell(const Device &d, int column)
 {
     switch (column) {
-    case DeviceColumns::Uid:
-        return d.uid;
-    case DeviceColumns::Name:
-        return d.name;
-    case DeviceColumns::Serial:
-        return d.serial;
-    case DeviceColumns::Vendor:
-        return d.vendor;
-    case DeviceColumns::Model:
-        return d.model;
-    case DeviceColumns::HwRevision:
-        return d.hwRevision;
-    case DeviceColumns::Firmware:
-        return d.fwVersion;
-    case DeviceColumns::PreviousFirmware:
-        return d.fwPrevious;
-    case DeviceColumns::KnownGoodFirmware:
-        return d.fwKnownGood;
-    case DeviceColumns::Site:
-        return d.site;
-    case DeviceColumns::TimeZone:
-        return d.siteTimeZone;
-    case DeviceColumns::State:
-        return d.state;
     case DeviceColumns::Online:
         return d.online ? QStringLiteral("true") : QStringLiteral("false");
-    case DeviceColumns::Health:
-        return d.health;
     case DeviceColumns::LastSeen:
         return DeviceFieldRules::formatTimestamp(d.lastSeen);
     case DeviceColumns::FirstSeen:
         return DeviceFieldRules::formatTimestamp(d.firstSeen);
-    case DeviceColumns::Connection:
-        return d.connection;
-    case DeviceColumns::Mac:
-        return d.mac;
-    case DeviceColumns::Ip:
-        return d.ip;
-    case DeviceColumns::Hostname:
-        return d.hostname;
     case DeviceColumns::Tags:
         return DeviceFieldRules::joinList(d.tags);
     case DeviceColumns::Groups:
         return DeviceFieldRules::joinList(d.groups);
-    case DeviceColumns::ConfigHash:
-        return d.configHash;
-    case DeviceColumns::Notes:
-        return d.notes;
     default:
-        return {};
+        return DeviceColumns::value(d, column).toString();
     }
 }
 
