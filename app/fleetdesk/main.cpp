@@ -51,6 +51,13 @@ int reportStartupError(const CommandLine &options, const QString &message)
 
 int main(int argc, char *argv[])
 {
+    // --help and --version only print: they need no screen, so run them offscreen.
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" ||
+            arg == "--version")
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
     if (!DisplayCheck::displayAvailable(argc, argv)) {
         std::fputs(qUtf8Printable(DisplayCheck::advice()), stderr);
         return 2;
