@@ -3,12 +3,29 @@
 #include "storage/SqliteDatabase.h"
 
 #include <QCryptographicHash>
+#include <type_traits>
 
 namespace fleet {
 
 namespace {
 
-enum Slot { FindId, Insert, Update, FindSite, InsertSite, AddTag, FindGroup, AddMember, Index };
+enum Slot {
+    FindId,
+    Insert,
+    Update,
+    FindSite,
+    InsertSite,
+    AddTag,
+    FindGroup,
+    AddMember,
+    Index,
+    LoadDevice,
+    LoadTags,
+    LoadGroups,
+    LoadComponents,
+    LoadConfig,
+    SlotCount
+};
 
 const char *const kInsert =
     "INSERT INTO devices (uid, name, serial, vendor, model, hw_revision, fw_version, "
@@ -47,6 +64,7 @@ DeviceRepository::DeviceRepository(SqliteDatabase &db)
 
 Result<SqliteStatement *> DeviceRepository::cached(int slot, const char *sql)
 {
+    static_assert(SlotCount == std::extent_v<decltype(m_statements)>);
     SqliteStatement &s = m_statements[slot];
     if (!s.isValid()) {
         auto prepared = m_db.prepare(QString::fromLatin1(sql));
@@ -230,77 +248,89 @@ Result<DeviceRepository::Upserted> DeviceRepository::upsert(const Device &d)
 
 Result<Device> DeviceRepository::load(qint64 id)
 {
-    auto s = m_db.prepare(QStringLiteral(
+    // Cached statements: bulk actions load every selected device, thousands at a time.
+    auto s = cached(
+        LoadDevice,
         "SELECT d.id, d.uid, d.name, d.serial, d.vendor, d.model, d.hw_revision, d.fw_version, "
         "d.fw_previous, d.fw_known_good, d.config_hash, d.mac, d.ip, d.hostname, d.connection, "
         "s.name, s.time_zone, d.state, d.first_seen, d.last_seen, d.online, d.health, d.notes "
-        "FROM devices d LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = ?"));
+        "FROM devices d LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = ?");
     if (!s)
         return s.error();
-    s->bind(1, id);
-    auto row = s->step();
-    if (!row)
-        return row.error();
-    if (!row.value())
+    SqliteStatement &row = *s.value();
+    row.bind(1, id);
+    auto found = row.step();
+    if (!found)
+        return found.error();
+    if (!found.value()) {
+        row.reset();
         return Error::notFound(QStringLiteral("No device with row id %1").arg(id));
+    }
     Device d;
-    d.id = s->int64(0);
-    d.uid = s->text(1);
-    d.name = s->text(2);
-    d.serial = s->text(3);
-    d.vendor = s->text(4);
-    d.model = s->text(5);
-    d.hwRevision = s->text(6);
-    d.fwVersion = s->text(7);
-    d.fwPrevious = s->text(8);
-    d.fwKnownGood = s->text(9);
-    d.configHash = s->text(10);
-    d.mac = s->text(11);
-    d.ip = s->text(12);
-    d.hostname = s->text(13);
-    d.connection = s->text(14);
-    d.site = s->text(15);
-    d.siteTimeZone = s->text(16);
-    d.state = s->text(17);
-    d.firstSeen = timeColumn(*s, 18);
-    d.lastSeen = timeColumn(*s, 19);
-    d.online = s->int64(20) != 0;
-    d.health = s->text(21);
-    d.notes = s->text(22);
+    d.id = row.int64(0);
+    d.uid = row.text(1);
+    d.name = row.text(2);
+    d.serial = row.text(3);
+    d.vendor = row.text(4);
+    d.model = row.text(5);
+    d.hwRevision = row.text(6);
+    d.fwVersion = row.text(7);
+    d.fwPrevious = row.text(8);
+    d.fwKnownGood = row.text(9);
+    d.configHash = row.text(10);
+    d.mac = row.text(11);
+    d.ip = row.text(12);
+    d.hostname = row.text(13);
+    d.connection = row.text(14);
+    d.site = row.text(15);
+    d.siteTimeZone = row.text(16);
+    d.state = row.text(17);
+    d.firstSeen = timeColumn(row, 18);
+    d.lastSeen = timeColumn(row, 19);
+    d.online = row.int64(20) != 0;
+    d.health = row.text(21);
+    d.notes = row.text(22);
+    // Reset at once: a statement left on a row keeps its read snapshot open.
+    row.reset();
 
-    auto tags = m_db.prepare(
-        QStringLiteral("SELECT tag FROM device_tags WHERE device_id = ? ORDER BY tag"));
-    if (!tags)
-        return tags.error();
-    tags->bind(1, id);
-    while (tags->next())
-        d.tags << tags->text(0);
-
-    auto groups = m_db.prepare(QStringLiteral(
-        "SELECT g.name FROM group_members gm JOIN device_groups g ON g.id = gm.group_id "
-        "WHERE gm.device_id = ? ORDER BY g.name"));
-    if (!groups)
-        return groups.error();
-    groups->bind(1, id);
-    while (groups->next())
-        d.groups << groups->text(0);
-
-    auto comps = m_db.prepare(QStringLiteral("SELECT name, version, purl, cpe FROM "
-                                             "device_components WHERE device_id = ? ORDER BY "
-                                             "name, version"));
-    if (!comps)
-        return comps.error();
-    comps->bind(1, id);
-    while (comps->next())
-        d.components << Component{comps->text(0), comps->text(1), comps->text(2), comps->text(3)};
-
-    auto config = m_db.prepare(
-        QStringLiteral("SELECT key, value FROM device_config WHERE device_id = ? ORDER BY key"));
-    if (!config)
-        return config.error();
-    config->bind(1, id);
-    while (config->next())
-        d.config.insert(config->text(0), config->text(1));
+    // Runs one of the per-device child queries, handing each row to `read`.
+    auto children = [&](int slot, const char *sql, auto read) -> Status {
+        auto c = cached(slot, sql);
+        if (!c)
+            return c.status();
+        SqliteStatement &st = *c.value();
+        st.bind(1, id);
+        while (st.next())
+            read(st);
+        const QString error = st.lastStepError();
+        st.reset();
+        return error.isEmpty() ? Status() : Status(Error::failed(error));
+    };
+    if (Status r =
+            children(LoadTags, "SELECT tag FROM device_tags WHERE device_id = ? ORDER BY tag",
+                     [&d](const SqliteStatement &st) { d.tags << st.text(0); });
+        !r)
+        return r.error();
+    if (Status r = children(LoadGroups,
+                            "SELECT g.name FROM group_members gm JOIN device_groups g ON g.id = "
+                            "gm.group_id WHERE gm.device_id = ? ORDER BY g.name",
+                            [&d](const SqliteStatement &st) { d.groups << st.text(0); });
+        !r)
+        return r.error();
+    if (Status r =
+            children(LoadComponents,
+                     "SELECT name, version, purl, cpe FROM device_components WHERE "
+                     "device_id = ? ORDER BY name, version",
+                     [&d](const SqliteStatement &st) {
+                         d.components << Component{st.text(0), st.text(1), st.text(2), st.text(3)};
+                     });
+        !r)
+        return r.error();
+    if (Status r = children(
+            LoadConfig, "SELECT key, value FROM device_config WHERE device_id = ? ORDER BY key",
+            [&d](const SqliteStatement &st) { d.config.insert(st.text(0), st.text(1)); });
+        !r)
+        return r.error();
     return d;
 }
 

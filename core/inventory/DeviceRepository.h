@@ -67,7 +67,7 @@ private:
 
     SqliteDatabase &m_db;
     // Prepared once and reused: bulk imports call upsert() a million times.
-    SqliteStatement m_statements[9];
+    SqliteStatement m_statements[14];
 };
 
 } // namespace fleet
