@@ -1,0 +1,187 @@
+#include "DeviceTopic.h"
+
+#include <QStringList>
+
+namespace fleet {
+
+namespace {
+
+const QString kRoot = QStringLiteral("fleet");
+const QString kDevices = QStringLiteral("devices");
+const QString kJobs = QStringLiteral("jobs");
+
+// MQTT allows topics of up to 65535 bytes; ours are far shorter, and a bound keeps error
+// messages that quote the topic readable.
+constexpr qsizetype kMaxTopicLength = 512;
+
+QString quoted(const QString &text)
+{
+    constexpr qsizetype shown = 80;
+    if (text.size() <= shown)
+        return QLatin1Char('"') + text + QLatin1Char('"');
+    return QLatin1Char('"') + text.left(shown) + QStringLiteral("…\"");
+}
+
+std::optional<DeviceTopic::Channel> deviceLevelChannel(const QString &name)
+{
+    if (name == QLatin1String("presence"))
+        return DeviceTopic::Channel::Presence;
+    if (name == QLatin1String("inventory"))
+        return DeviceTopic::Channel::Inventory;
+    if (name == QLatin1String("heartbeat"))
+        return DeviceTopic::Channel::Heartbeat;
+    if (name == QLatin1String("jobs"))
+        return DeviceTopic::Channel::Jobs;
+    return std::nullopt;
+}
+
+} // namespace
+
+DeviceTopic::DeviceTopic(QString deviceId, Channel channel, QString jobId)
+    : m_deviceId(std::move(deviceId))
+    , m_channel(channel)
+    , m_jobId(std::move(jobId))
+{}
+
+QString DeviceTopic::prefix()
+{
+    return kRoot + QStringLiteral("/v%1/").arg(protocolVersion) + kDevices;
+}
+
+QString DeviceTopic::deviceReportsFilter()
+{
+    return prefix() + QStringLiteral("/+/#");
+}
+
+bool DeviceTopic::isValidId(const QString &id)
+{
+    if (id.isEmpty() || id.size() > maxIdLength)
+        return false;
+    for (QChar c : id) {
+        const char16_t u = c.unicode();
+        const bool allowed = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') ||
+                             (u >= u'0' && u <= u'9') || u == u'.' || u == u'_' || u == u':' ||
+                             u == u'-';
+        if (!allowed)
+            return false;
+    }
+    return true;
+}
+
+QString DeviceTopic::channelName(Channel channel)
+{
+    switch (channel) {
+    case Channel::Presence:
+        return QStringLiteral("presence");
+    case Channel::Inventory:
+        return QStringLiteral("inventory");
+    case Channel::Heartbeat:
+        return QStringLiteral("heartbeat");
+    case Channel::Jobs:
+        return QStringLiteral("jobs");
+    case Channel::JobProgress:
+        return QStringLiteral("progress");
+    case Channel::JobResult:
+        return QStringLiteral("result");
+    }
+    return {};
+}
+
+Result<DeviceTopic> DeviceTopic::make(const QString &deviceId, Channel channel,
+                                      const QString &jobId)
+{
+    if (!isValidId(deviceId))
+        return Error::invalid(
+            QStringLiteral("invalid device id %1: use 1 to %2 of A-Z a-z 0-9 . _ : -")
+                .arg(quoted(deviceId))
+                .arg(maxIdLength));
+    const bool perJob = channel == Channel::JobProgress || channel == Channel::JobResult;
+    if (perJob && !isValidId(jobId))
+        return Error::invalid(
+            QStringLiteral("invalid job id %1: use 1 to %2 of A-Z a-z 0-9 . _ : -")
+                .arg(quoted(jobId))
+                .arg(maxIdLength));
+    if (!perJob && !jobId.isEmpty())
+        return Error::invalid(
+            QStringLiteral("the %1 topic has no job id").arg(channelName(channel)));
+    return DeviceTopic(deviceId, channel, perJob ? jobId : QString());
+}
+
+Result<DeviceTopic> DeviceTopic::parse(const QString &topic)
+{
+    if (topic.isEmpty())
+        return Error::invalid(QStringLiteral("empty topic"));
+    if (topic.size() > kMaxTopicLength)
+        return Error::invalid(QStringLiteral("topic too long (%1 characters; limit %2)")
+                                  .arg(topic.size())
+                                  .arg(kMaxTopicLength));
+    if (topic.contains(QLatin1Char('+')) || topic.contains(QLatin1Char('#')))
+        return Error::invalid(
+            QStringLiteral("topic %1 has a wildcard (+ or #); a message is published to one "
+                           "concrete topic")
+                .arg(quoted(topic)));
+    const QStringList levels = topic.split(QLatin1Char('/'));
+    for (const QString &level : levels)
+        if (level.isEmpty())
+            return Error::invalid(
+                QStringLiteral("topic %1 has an empty level (leading, trailing or double /)")
+                    .arg(quoted(topic)));
+    if (levels.size() < 4 || levels.at(0) != kRoot || levels.at(2) != kDevices)
+        return Error::invalid(
+            QStringLiteral("topic %1 is not a device topic (expected %2/{deviceId}/...)")
+                .arg(quoted(topic), prefix()));
+    const QString expectedVersion = QStringLiteral("v%1").arg(protocolVersion);
+    if (levels.at(1) != expectedVersion)
+        return Error::invalid(
+            QStringLiteral("topic %1 uses protocol version %2; this Fleetdesk speaks %3")
+                .arg(quoted(topic), quoted(levels.at(1)), expectedVersion));
+    const QString &deviceId = levels.at(3);
+    if (!isValidId(deviceId))
+        return Error::invalid(
+            QStringLiteral("topic %1 has an invalid device id: use 1 to %2 of A-Z a-z 0-9 . _ : -")
+                .arg(quoted(topic))
+                .arg(maxIdLength));
+    if (levels.size() == 5) {
+        const auto channel = deviceLevelChannel(levels.at(4));
+        if (!channel)
+            return Error::invalid(
+                QStringLiteral("topic %1 has unknown channel %2 (expected presence, inventory, "
+                               "heartbeat or jobs)")
+                    .arg(quoted(topic), quoted(levels.at(4))));
+        return DeviceTopic(deviceId, *channel, {});
+    }
+    if (levels.size() == 7 && levels.at(4) == kJobs) {
+        const QString &jobId = levels.at(5);
+        if (!isValidId(jobId))
+            return Error::invalid(
+                QStringLiteral("topic %1 has an invalid job id: use 1 to %2 of A-Z a-z 0-9 . _ : -")
+                    .arg(quoted(topic))
+                    .arg(maxIdLength));
+        if (levels.at(6) == QLatin1String("progress"))
+            return DeviceTopic(deviceId, Channel::JobProgress, jobId);
+        if (levels.at(6) == QLatin1String("result"))
+            return DeviceTopic(deviceId, Channel::JobResult, jobId);
+        return Error::invalid(
+            QStringLiteral("topic %1 has unknown job channel %2 (expected progress or result)")
+                .arg(quoted(topic), quoted(levels.at(6))));
+    }
+    return Error::invalid(
+        QStringLiteral("topic %1 has an unexpected shape (expected %2/{deviceId}/{channel} or "
+                       "%2/{deviceId}/jobs/{jobId}/progress|result)")
+            .arg(quoted(topic), prefix()));
+}
+
+QString DeviceTopic::toString() const
+{
+    QString topic = prefix() + QLatin1Char('/') + m_deviceId + QLatin1Char('/');
+    switch (m_channel) {
+    case Channel::JobProgress:
+    case Channel::JobResult:
+        return topic + kJobs + QLatin1Char('/') + m_jobId + QLatin1Char('/') +
+               channelName(m_channel);
+    default:
+        return topic + channelName(m_channel);
+    }
+}
+
+} // namespace fleet

@@ -1,0 +1,134 @@
+#include "SequenceGuard.h"
+
+namespace fleet {
+
+namespace {
+
+const QString kJobStreamPrefix = QStringLiteral("jobs/");
+
+bool isJobStream(const QString &stream)
+{
+    return stream.startsWith(kJobStreamPrefix);
+}
+
+} // namespace
+
+QString SequenceGuard::streamOf(const DeviceTopic &topic)
+{
+    switch (topic.channel()) {
+    case DeviceTopic::Channel::Presence:
+    case DeviceTopic::Channel::Inventory:
+    case DeviceTopic::Channel::Heartbeat:
+        return DeviceTopic::channelName(topic.channel());
+    case DeviceTopic::Channel::JobProgress:
+    case DeviceTopic::Channel::JobResult:
+        return kJobStreamPrefix + topic.jobId();
+    case DeviceTopic::Channel::Jobs:
+        break;
+    }
+    return {};
+}
+
+QString SequenceGuard::verdictName(Verdict verdict)
+{
+    switch (verdict) {
+    case Verdict::Fresh:
+        return QStringLiteral("fresh");
+    case Verdict::Duplicate:
+        return QStringLiteral("duplicate");
+    case Verdict::OutOfOrder:
+        return QStringLiteral("out of order");
+    }
+    return {};
+}
+
+SequenceGuard::Verdict SequenceGuard::classify(const DeviceStreams *streams, const QString &stream,
+                                               qint64 seq) const
+{
+    if (!streams)
+        return Verdict::Fresh;
+    const auto it = streams->lastSeq.constFind(stream);
+    if (it != streams->lastSeq.constEnd()) {
+        if (seq == it.value())
+            return Verdict::Duplicate;
+        return seq > it.value() ? Verdict::Fresh : Verdict::OutOfOrder;
+    }
+    // A job stream not (or no longer) tracked: anything at or below the evicted streams' floor
+    // may belong to one of them, so it cannot be trusted as new.
+    if (isJobStream(stream) && streams->evictedJobFloor && seq <= *streams->evictedJobFloor)
+        return Verdict::OutOfOrder;
+    return Verdict::Fresh;
+}
+
+SequenceGuard::Verdict SequenceGuard::classify(const DeviceTopic &topic, qint64 seq) const
+{
+    const QString stream = streamOf(topic);
+    if (stream.isEmpty() || seq < 0)
+        return Verdict::OutOfOrder;
+    const auto it = m_devices.constFind(topic.deviceId());
+    return classify(it == m_devices.constEnd() ? nullptr : &it.value(), stream, seq);
+}
+
+SequenceGuard::Verdict SequenceGuard::accept(const DeviceTopic &topic, qint64 seq)
+{
+    const Verdict verdict = classify(topic, seq);
+    if (verdict == Verdict::Fresh)
+        record(m_devices[topic.deviceId()], streamOf(topic), seq);
+    return verdict;
+}
+
+void SequenceGuard::record(DeviceStreams &streams, const QString &stream, qint64 seq)
+{
+    auto it = streams.lastSeq.find(stream);
+    if (it != streams.lastSeq.end()) {
+        it.value() = std::max(it.value(), seq);
+        return;
+    }
+    if (isJobStream(stream) && streams.jobStreams >= maxJobStreamsPerDevice) {
+        // Drop the job stream that advanced least recently: its last seq is the lowest.
+        auto stalest = streams.lastSeq.end();
+        for (auto candidate = streams.lastSeq.begin(); candidate != streams.lastSeq.end();
+             ++candidate)
+            if (isJobStream(candidate.key()) &&
+                (stalest == streams.lastSeq.end() || candidate.value() < stalest.value()))
+                stalest = candidate;
+        const qint64 dropped = stalest.value();
+        streams.evictedJobFloor = std::max(streams.evictedJobFloor.value_or(dropped), dropped);
+        streams.lastSeq.erase(stalest);
+        --streams.jobStreams;
+    }
+    streams.lastSeq.insert(stream, seq);
+    if (isJobStream(stream))
+        ++streams.jobStreams;
+}
+
+std::optional<qint64> SequenceGuard::lastSeq(const DeviceTopic &topic) const
+{
+    const auto device = m_devices.constFind(topic.deviceId());
+    if (device == m_devices.constEnd())
+        return std::nullopt;
+    const auto it = device->lastSeq.constFind(streamOf(topic));
+    if (it == device->lastSeq.constEnd())
+        return std::nullopt;
+    return it.value();
+}
+
+void SequenceGuard::restore(const QString &deviceId, const QString &stream, qint64 seq)
+{
+    if (!DeviceTopic::isValidId(deviceId) || stream.isEmpty() || seq < 0)
+        return;
+    record(m_devices[deviceId], stream, seq);
+}
+
+void SequenceGuard::forgetDevice(const QString &deviceId)
+{
+    m_devices.remove(deviceId);
+}
+
+qsizetype SequenceGuard::streamCount(const QString &deviceId) const
+{
+    const auto it = m_devices.constFind(deviceId);
+    return it == m_devices.constEnd() ? 0 : it->lastSeq.size();
+}
+
+} // namespace fleet
