@@ -5,6 +5,7 @@
 #include "inventory/LifecycleState.h"
 #include "io/DeviceFieldRules.h"
 #include "io/DeviceImportWriter.h"
+#include "protocol/JsonFieldReader.h"
 #include "storage/SqliteDatabase.h"
 
 #include <QCryptographicHash>
@@ -28,27 +29,6 @@ struct ParsedDevice
     Device device;
     quint32 given = 0; // DeviceImportWriter::fieldBit() of every key the object has
 };
-
-QString typeName(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
 
 QString joined(const QStringList &values)
 {
@@ -89,7 +69,7 @@ std::optional<QString> DeviceObjectReader::string(const QString &key, const QJso
         return v.toString();
     if (v.isNull())
         return QString();
-    error(key, QStringLiteral("expected a string, found %1").arg(typeName(v)));
+    error(key, QStringLiteral("expected a string, found %1").arg(JsonFieldReader::typeName(v)));
     return std::nullopt;
 }
 
@@ -98,7 +78,8 @@ std::optional<QStringList> DeviceObjectReader::stringList(const QString &key, co
     if (v.isNull())
         return QStringList();
     if (!v.isArray()) {
-        error(key, QStringLiteral("expected an array of strings, found %1").arg(typeName(v)));
+        error(key, QStringLiteral("expected an array of strings, found %1")
+                       .arg(JsonFieldReader::typeName(v)));
         return std::nullopt;
     }
     QStringList out;
@@ -106,8 +87,9 @@ std::optional<QStringList> DeviceObjectReader::stringList(const QString &key, co
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QJsonValue item = array.at(i);
         if (!item.isString()) {
-            error(QStringLiteral("%1[%2]").arg(key).arg(i),
-                  QStringLiteral("expected a string, found %1").arg(typeName(item)));
+            error(
+                QStringLiteral("%1[%2]").arg(key).arg(i),
+                QStringLiteral("expected a string, found %1").arg(JsonFieldReader::typeName(item)));
             return std::nullopt;
         }
         const QString text = item.toString().trimmed();
@@ -123,7 +105,8 @@ void DeviceObjectReader::readComponents(const QJsonValue &v, Device &d)
     if (v.isNull())
         return;
     if (!v.isArray()) {
-        error(key, QStringLiteral("expected an array of components, found %1").arg(typeName(v)));
+        error(key, QStringLiteral("expected an array of components, found %1")
+                       .arg(JsonFieldReader::typeName(v)));
         return;
     }
     const QJsonArray array = v.toArray();
@@ -132,7 +115,7 @@ void DeviceObjectReader::readComponents(const QJsonValue &v, Device &d)
         if (!array.at(i).isObject()) {
             error(where, QStringLiteral("expected an object with name, version, purl and cpe, "
                                         "found %1")
-                             .arg(typeName(array.at(i))));
+                             .arg(JsonFieldReader::typeName(array.at(i))));
             continue;
         }
         const QJsonObject o = array.at(i).toObject();
@@ -145,7 +128,8 @@ void DeviceObjectReader::readComponents(const QJsonValue &v, Device &d)
                 continue;
             if (!value.isString()) {
                 error(where + QLatin1Char('.') + partKey,
-                      QStringLiteral("expected a string, found %1").arg(typeName(value)));
+                      QStringLiteral("expected a string, found %1")
+                          .arg(JsonFieldReader::typeName(value)));
                 fine = false;
                 continue;
             }
@@ -183,16 +167,16 @@ void DeviceObjectReader::readConfig(const QJsonValue &v, Device &d)
     if (v.isNull())
         return;
     if (!v.isObject()) {
-        error(
-            key,
-            QStringLiteral("expected an object of key: value strings, found %1").arg(typeName(v)));
+        error(key, QStringLiteral("expected an object of key: value strings, found %1")
+                       .arg(JsonFieldReader::typeName(v)));
         return;
     }
     const QJsonObject o = v.toObject();
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (!it.value().isString()) {
             error(QStringLiteral("config.%1").arg(it.key()),
-                  QStringLiteral("expected a string, found %1").arg(typeName(it.value())));
+                  QStringLiteral("expected a string, found %1")
+                      .arg(JsonFieldReader::typeName(it.value())));
             continue;
         }
         d.config.insert(it.key(), it.value().toString());
@@ -225,7 +209,8 @@ void DeviceObjectReader::readField(const QString &key, const QJsonValue &v, Pars
         if (v.isBool())
             d.online = v.toBool();
         else
-            error(key, QStringLiteral("expected true or false, found %1").arg(typeName(v)));
+            error(key, QStringLiteral("expected true or false, found %1")
+                           .arg(JsonFieldReader::typeName(v)));
         return;
     case DeviceColumns::Tags:
         if (auto list = stringList(key, v))
@@ -343,7 +328,7 @@ std::optional<ParsedDevice> DeviceObjectReader::read(const QJsonValue &value)
     if (!value.isObject()) {
         m_errors << QStringLiteral("[%1]: expected a device object, found %2")
                         .arg(m_index)
-                        .arg(typeName(value));
+                        .arg(JsonFieldReader::typeName(value));
         return std::nullopt;
     }
     const QJsonObject o = value.toObject();

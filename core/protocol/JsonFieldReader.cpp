@@ -9,27 +9,6 @@ namespace fleet {
 
 namespace {
 
-QString jsonTypeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("undefined");
-}
-
 // The deepest nesting of arrays and objects, counted outside strings. Stops early once the
 // limit is passed; unbalanced brackets are left for the JSON parser to report.
 int nestingDepth(const QByteArray &bytes, int limit)
@@ -143,7 +122,7 @@ const QJsonValue *JsonFieldReader::present(const QString &key, Need need)
 void JsonFieldReader::wrongType(const QString &key, const QString &expected)
 {
     fail(QStringLiteral("field %1 must be %2, not %3")
-             .arg(fieldName(key), expected, jsonTypeName(m_current)));
+             .arg(fieldName(key), expected, typeName(m_current)));
 }
 
 void JsonFieldReader::string(const QString &key, Need need, QString *out, qsizetype maxLength)
@@ -249,6 +228,27 @@ QJsonObject JsonFieldReader::unknownFields() const
         if (!m_known.contains(it.key()))
             unknown.insert(it.key(), it.value());
     return unknown;
+}
+
+QString JsonFieldReader::typeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("undefined");
 }
 
 } // namespace fleet

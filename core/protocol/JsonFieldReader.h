@@ -24,6 +24,9 @@ public:
     // JSON numbers are doubles; integers beyond 2^53 - 1 are no longer exact.
     static constexpr qint64 maxSafeInteger = (qint64(1) << 53) - 1;
 
+    // "a string", "an array", ...: what a value is, for messages like "expected X, found Y".
+    static QString typeName(const QJsonValue &value);
+
     // Decodes a payload that must be a JSON object in valid UTF-8, at most maxBytes long and
     // nested at most maxDepth deep. The limits are checked on the raw bytes before the JSON
     // parser sees them, so a hostile payload costs one linear scan.
