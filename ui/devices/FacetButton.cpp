@@ -1,6 +1,6 @@
 #include "FacetButton.h"
 
-#include <QMenu>
+#include "common/StayOpenMenu.h"
 
 namespace fleet {
 
@@ -12,7 +12,7 @@ FacetButton::FacetButton(const QString &facet, const QString &label, QWidget *pa
     setObjectName(QStringLiteral("facet-%1").arg(facet));
     setPopupMode(QToolButton::InstantPopup);
     setToolButtonStyle(Qt::ToolButtonTextOnly);
-    setMenu(new QMenu(this));
+    setMenu(new StayOpenMenu(this));
     rebuildMenu();
     updateText();
 }
