@@ -174,7 +174,28 @@ WHEN EXISTS (SELECT 1 FROM audit_log WHERE seq = NEW.seq)
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be replaced'); END;
 )SQL";
 
-const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Version 4: ingest of device reports over MQTT. Fields a device reports that this Fleetdesk
+// does not know are kept as sent (per device and channel), so a newer agent's data is not lost
+// and can be used once Fleetdesk learns it. Rejected reports are counted per device (with the
+// last reason) rather than logged one by one: a misbehaving device must not fill the workspace.
+const char *const kMigration4 = R"SQL(
+CREATE TABLE device_reported_extra (
+    device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    channel     TEXT NOT NULL CHECK (channel IN ('presence', 'inventory', 'heartbeat')),
+    json        TEXT NOT NULL,
+    updated_ms  INTEGER NOT NULL,
+    PRIMARY KEY (device_id, channel)
+);
+
+CREATE TABLE ingest_rejections (
+    device_uid  TEXT PRIMARY KEY,
+    reason      TEXT NOT NULL,
+    count       INTEGER NOT NULL DEFAULT 0 CHECK (count >= 0),
+    last_ms     INTEGER NOT NULL
+);
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 } // namespace
 

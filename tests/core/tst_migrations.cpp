@@ -37,6 +37,7 @@ private slots:
     void failedMigrationChangesNothing();
     void upgradeFromEveryVersion_data();
     void upgradeFromEveryVersion();
+    void seedDataOfLatestVersion();
     void schemaTriggersAndChecks();
     void earlyVersion2InsertTriggerIsDropped();
 };
@@ -53,6 +54,7 @@ void TestMigrations::versionsAndSql()
     QVERIFY(Migrations::sql(1).contains(QLatin1String("CREATE TABLE audit_log")));
     QVERIFY(Migrations::sql(2).contains(QLatin1String("fts5")));
     QVERIFY(Migrations::sql(3).contains(QLatin1String("audit_log_no_replace")));
+    QVERIFY(Migrations::sql(4).contains(QLatin1String("CREATE TABLE ingest_rejections")));
 }
 
 void TestMigrations::migrateToEachVersion_data()
@@ -76,6 +78,8 @@ void TestMigrations::migrateToEachVersion()
     QCOMPARE(tables.contains(QStringLiteral("audit_log")), version >= 1);
     QCOMPARE(tables.contains(QStringLiteral("saved_filters")), version >= 2);
     QCOMPARE(tables.contains(QStringLiteral("device_search")), version >= 2);
+    QCOMPARE(tables.contains(QStringLiteral("device_reported_extra")), version >= 4);
+    QCOMPARE(tables.contains(QStringLiteral("ingest_rejections")), version >= 4);
     const QStringList triggers = column(
         *db, QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"));
     QCOMPARE(triggers.contains(QStringLiteral("audit_log_no_update")), version >= 1);
@@ -181,6 +185,19 @@ void TestMigrations::upgradeFromEveryVersion()
                                             "VALUES ('integrity-check', 1)")),
                  QStringList());
     }
+}
+
+// upgradeFromEveryVersion only seeds versions older than the latest; the latest version's seed
+// data is checked here, so it is known to fit its schema before the next migration needs it.
+void TestMigrations::seedDataOfLatestVersion()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("latest.fleetdesk"));
+    auto db = databaseAt(path, Migrations::latestVersion());
+    seedVersionData(*db, Migrations::latestVersion(), path);
+    if (QTest::currentTestFailed())
+        return;
+    verifyVersionData(*db, Migrations::latestVersion(), path);
 }
 
 void TestMigrations::schemaTriggersAndChecks()

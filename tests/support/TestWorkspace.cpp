@@ -223,8 +223,20 @@ void seedVersionData(SqliteDatabase &db, int version, const QString &workspacePa
             "INSERT INTO device_search (rowid, uid, name, serial, vendor, model, hostname, ip, "
             "mac, notes) SELECT id, uid, name, serial, vendor, model, hostname, ip, mac, notes "
             "FROM devices"));
-        !f)
+        !f) {
         QTest::qFail(qUtf8Printable(f.message()), __FILE__, __LINE__);
+        return;
+    }
+    if (version < 4)
+        return;
+    // Schema 4: what MQTT ingest keeps besides the device rows.
+    if (Status g = db.exec(QStringLiteral(
+            "INSERT INTO device_reported_extra (device_id, channel, json, updated_ms) VALUES "
+            "(1, 'inventory', '{\"battery\":\"li-ion\"}', 1700000600000); "
+            "INSERT INTO ingest_rejections (device_uid, reason, count, last_ms) VALUES "
+            "('gw-1', 'seq: replayed', 3, 1700000700000)"));
+        !g)
+        QTest::qFail(qUtf8Printable(g.message()), __FILE__, __LINE__);
 }
 
 void verifyVersionData(SqliteDatabase &db, int version, const QString &workspacePath)
@@ -269,6 +281,15 @@ void verifyVersionData(SqliteDatabase &db, int version, const QString &workspace
         QCOMPARE(column(db, QStringLiteral("SELECT name || '=' || filter_json FROM "
                                            "saved_filters")),
                  QStringList({QStringLiteral("Line 1={\"tags\":[\"line-1\"]}")}));
+    if (version >= 4) {
+        QCOMPARE(column(db, QStringLiteral("SELECT device_id || ':' || channel || ':' || json || "
+                                           "':' || updated_ms FROM device_reported_extra")),
+                 QStringList({QStringLiteral("1:inventory:{\"battery\":\"li-ion\"}:"
+                                             "1700000600000")}));
+        QCOMPARE(column(db, QStringLiteral("SELECT device_uid || ':' || reason || ':' || count "
+                                           "|| ':' || last_ms FROM ingest_rejections")),
+                 QStringList({QStringLiteral("gw-1:seq: replayed:3:1700000700000")}));
+    }
 }
 
 } // namespace fleet::test

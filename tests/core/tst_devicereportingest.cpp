@@ -1,0 +1,576 @@
+#include "MosquittoBroker.h"
+#include "TestWorkspace.h"
+#include "audit/AuditHeadAnchor.h"
+#include "audit/AuditVerifier.h"
+#include "ingest/DeviceReportIngest.h"
+#include "mqtt/MqttClient.h"
+#include "storage/Workspace.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace fleet;
+using fleet::test::column;
+using fleet::test::MosquittoBroker;
+using fleet::test::scalarOf;
+using fleet::test::TestWorkspace;
+
+namespace {
+
+QString topicOf(const QString &uid, const char *channel)
+{
+    return QStringLiteral("fleet/v1/devices/%1/%2").arg(uid, QLatin1String(channel));
+}
+
+QJsonObject envelope(qint64 seq)
+{
+    return {{QStringLiteral("v"), 1},
+            {QStringLiteral("seq"), seq},
+            {QStringLiteral("ts"), QStringLiteral("2026-03-02T08:00:01.250Z")}};
+}
+
+QByteArray toJson(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QByteArray inventoryPayload(qint64 seq, const QString &fw, const QJsonObject &extra = {})
+{
+    QJsonObject o = envelope(seq);
+    o.insert(QStringLiteral("model"), QStringLiteral("NW-EG4100"));
+    o.insert(QStringLiteral("hw_revision"), QStringLiteral("C1"));
+    o.insert(QStringLiteral("firmware"), QJsonObject{{QStringLiteral("version"), fw}});
+    o.insert(QStringLiteral("network"),
+             QJsonObject{{QStringLiteral("mac"), QStringLiteral("02:4E:10:00:00:01")},
+                         {QStringLiteral("ip"), QStringLiteral("10.11.0.2")}});
+    o.insert(QStringLiteral("components"),
+             QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("openssl")},
+                                    {QStringLiteral("version"), QStringLiteral("3.0.13")}}});
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        o.insert(it.key(), it.value());
+    return toJson(o);
+}
+
+QByteArray heartbeatPayload(qint64 seq, const QString &checkStatus = QStringLiteral("ok"))
+{
+    QJsonObject o = envelope(seq);
+    o.insert(QStringLiteral("uptime_s"), 901);
+    o.insert(QStringLiteral("checks"),
+             QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("disk")},
+                                    {QStringLiteral("status"), checkStatus}}});
+    return toJson(o);
+}
+
+QByteArray presencePayload(qint64 seq, bool online)
+{
+    QJsonObject o = envelope(seq);
+    o.insert(QStringLiteral("state"),
+             online ? QStringLiteral("online") : QStringLiteral("offline"));
+    return toJson(o);
+}
+
+// A workspace plus an ingest on its own connection, as the application wires them.
+struct Fixture
+{
+    TestWorkspace ws;
+    std::unique_ptr<SqliteDatabase> connection;
+    std::unique_ptr<DeviceReportIngest> ingest;
+
+    Fixture()
+    {
+        auto c = ws.session().workspace().openConnection();
+        if (!c) {
+            QTest::qFail(qUtf8Printable(c.message()), __FILE__, __LINE__);
+            return;
+        }
+        connection = std::move(c.value());
+        ingest = std::make_unique<DeviceReportIngest>(*connection, ws.clock(),
+                                                      AuditHeadAnchor::pathForWorkspace(ws.path()));
+        // Tests flush explicitly unless they test the timer.
+        ingest->setFlushInterval(3600 * 1000);
+    }
+    qint64 deviceCount()
+    {
+        return scalarOf(ws.db(), QStringLiteral("SELECT count(*) FROM devices")).toLongLong();
+    }
+    QString field(const QString &uid, const char *column)
+    {
+        return scalarOf(ws.db(),
+                        QStringLiteral("SELECT %1 FROM devices WHERE uid = ?")
+                            .arg(QLatin1String(column)),
+                        {uid})
+            .toString();
+    }
+};
+
+} // namespace
+
+class TestDeviceReportIngest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void subscriptions();
+    void discoversNewDevice();
+    void heartbeatUpdatesLastSeenAndHealth_data();
+    void heartbeatUpdatesLastSeenAndHealth();
+    void presence_data();
+    void presence();
+    void liveReportsOfUnknownDeviceCreateNothing();
+    void firmwareChangeRecordsHistory();
+    void duplicatesAndReplaysAreDropped();
+    void hostilePayloadsAreCountedAndWriteNothing_data();
+    void hostilePayloadsAreCountedAndWriteNothing();
+    void unknownFieldsAreKept();
+    void coalescesHeartbeatsWithinBatch();
+    void batchIsOneTransaction();
+    void timerAndBatchSizeFlush();
+    void endToEndWithBroker();
+};
+
+void TestDeviceReportIngest::subscriptions()
+{
+    const auto subs = DeviceReportIngest::subscriptions();
+    QCOMPARE(subs.size(), 3);
+    QCOMPARE(subs[0], std::make_pair(QStringLiteral("fleet/v1/devices/+/presence"), 1));
+    QCOMPARE(subs[1], std::make_pair(QStringLiteral("fleet/v1/devices/+/inventory"), 1));
+    QCOMPARE(subs[2], std::make_pair(QStringLiteral("fleet/v1/devices/+/heartbeat"), 0));
+}
+
+void TestDeviceReportIngest::discoversNewDevice()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const qint64 auditBefore = f.ws.auditCount();
+    QSignalSpy committed(f.ingest.get(), &DeviceReportIngest::batchCommitted);
+    const qint64 now = f.ws.clock().nowMs();
+
+    f.ingest->handleMessage(topicOf(QStringLiteral("kar-1"), "inventory"),
+                            inventoryPayload(10, QStringLiteral("4.4.2")));
+    QCOMPARE(f.deviceCount(), 0); // queued, not yet written
+    QVERIFY(f.ingest->flush().ok());
+
+    QCOMPARE(f.deviceCount(), 1);
+    QCOMPARE(f.field(QStringLiteral("kar-1"), "state"), QStringLiteral("registered"));
+    QCOMPARE(f.field(QStringLiteral("kar-1"), "connection"), QStringLiteral("mqtt"));
+    QCOMPARE(f.field(QStringLiteral("kar-1"), "model"), QStringLiteral("NW-EG4100"));
+    QCOMPARE(f.field(QStringLiteral("kar-1"), "hw_revision"), QStringLiteral("C1"));
+    QCOMPARE(f.field(QStringLiteral("kar-1"), "fw_version"), QStringLiteral("4.4.2"));
+    QCOMPARE(f.field(QStringLiteral("kar-1"), "ip"), QStringLiteral("10.11.0.2"));
+    QCOMPARE(f.field(QStringLiteral("kar-1"), "first_seen").toLongLong(), now);
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT name || '@' || version FROM "
+                                              "device_components")),
+             QStringList{QStringLiteral("openssl@3.0.13")});
+
+    QCOMPARE(f.ws.auditCount(), auditBefore + 1);
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT action || '|' || operator || '|' || "
+                                              "object_id FROM audit_log ORDER BY seq DESC "
+                                              "LIMIT 1")),
+             QStringList{QStringLiteral("device.discover|system|kar-1")});
+    auto v = AuditVerifier::verify(f.ws.db(), AuditHeadAnchor::pathForWorkspace(f.ws.path()));
+    QVERIFY2(v.ok(), qUtf8Printable(v.message()));
+    QVERIFY2(v->intact, qUtf8Printable(v->summary()));
+    QVERIFY(v->anchored);
+
+    QCOMPARE(committed.size(), 1);
+    QCOMPARE(committed[0][0].toInt(), 1);
+    const auto ids = committed[0][1].value<QList<qint64>>();
+    QCOMPARE(ids.size(), 1);
+
+    // A second inventory of the known device updates it without another audit entry.
+    f.ingest->handleMessage(topicOf(QStringLiteral("kar-1"), "inventory"),
+                            inventoryPayload(11, QStringLiteral("4.4.2")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.deviceCount(), 1);
+    QCOMPARE(f.ws.auditCount(), auditBefore + 1);
+}
+
+void TestDeviceReportIngest::heartbeatUpdatesLastSeenAndHealth_data()
+{
+    QTest::addColumn<QString>("check");
+    QTest::addColumn<QString>("health");
+    QTest::newRow("ok") << QStringLiteral("ok") << QStringLiteral("ok");
+    QTest::newRow("warn") << QStringLiteral("warn") << QStringLiteral("degraded");
+    QTest::newRow("fail") << QStringLiteral("fail") << QStringLiteral("failing");
+}
+
+void TestDeviceReportIngest::heartbeatUpdatesLastSeenAndHealth()
+{
+    QFETCH(QString, check);
+    QFETCH(QString, health);
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(2, false));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "online"), QStringLiteral("0"));
+    const qint64 auditBefore = f.ws.auditCount();
+
+    f.ws.clock().advanceMs(60000);
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(3, check));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "health"), health);
+    QCOMPARE(f.field(uid, "online"), QStringLiteral("1"));
+    QCOMPARE(f.field(uid, "last_seen").toLongLong(), f.ws.clock().nowMs());
+    QCOMPARE(f.ws.auditCount(), auditBefore); // heartbeats are not audited
+}
+
+void TestDeviceReportIngest::presence_data()
+{
+    QTest::addColumn<bool>("online");
+    QTest::newRow("online") << true;
+    QTest::newRow("offline") << false;
+}
+
+void TestDeviceReportIngest::presence()
+{
+    QFETCH(bool, online);
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(2, !online));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "online"), online ? QStringLiteral("0") : QStringLiteral("1"));
+    const qint64 auditBefore = f.ws.auditCount();
+
+    f.ws.clock().advanceMs(5000);
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(3, online));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "online"), online ? QStringLiteral("1") : QStringLiteral("0"));
+    QCOMPARE(f.field(uid, "last_seen").toLongLong(), f.ws.clock().nowMs());
+    QCOMPARE(f.ws.auditCount(), auditBefore);
+
+    // Within one batch, the later of heartbeat and presence decides.
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(4));
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(5, false));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "online"), QStringLiteral("0"));
+}
+
+void TestDeviceReportIngest::liveReportsOfUnknownDeviceCreateNothing()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    f.ingest->handleMessage(topicOf(QStringLiteral("ghost"), "heartbeat"), heartbeatPayload(1));
+    f.ingest->handleMessage(topicOf(QStringLiteral("ghost"), "presence"), presencePayload(2, true));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.deviceCount(), 0);
+}
+
+void TestDeviceReportIngest::firmwareChangeRecordsHistory()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    f.ingest->handleMessage(topicOf(uid, "inventory"),
+                            inventoryPayload(1, QStringLiteral("4.4.1")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM firmware_history")).toInt(),
+             0);
+
+    f.ws.clock().advanceMs(1000);
+    f.ingest->handleMessage(topicOf(uid, "inventory"),
+                            inventoryPayload(2, QStringLiteral("4.4.2")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "fw_version"), QStringLiteral("4.4.2"));
+    QCOMPARE(f.field(uid, "fw_previous"), QStringLiteral("4.4.1"));
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT at_ms || '|' || from_version || '>' || "
+                                              "to_version || '|' || source FROM "
+                                              "firmware_history")),
+             QStringList{QStringLiteral("%1|4.4.1>4.4.2|mqtt report").arg(f.ws.clock().nowMs())});
+
+    // The same version again is no change.
+    f.ingest->handleMessage(topicOf(uid, "inventory"),
+                            inventoryPayload(3, QStringLiteral("4.4.2")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM firmware_history")).toInt(),
+             1);
+    QCOMPARE(f.field(uid, "fw_previous"), QStringLiteral("4.4.1"));
+}
+
+void TestDeviceReportIngest::duplicatesAndReplaysAreDropped()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    QSignalSpy rejected(f.ingest.get(), &DeviceReportIngest::rejected);
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(10, QStringLiteral("2")));
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(10, QStringLiteral("2")));
+    // An older inventory claiming older firmware must not roll the inventory back.
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("seq 5 is older")));
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(5, QStringLiteral("1")));
+    QCOMPARE(f.ingest->duplicateCount(), 1);
+    QCOMPARE(f.ingest->replayCount(), 1);
+    QCOMPARE(f.ingest->queuedMessages(), 1);
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(rejected[0][0].toString(), uid);
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "fw_version"), QStringLiteral("2"));
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM firmware_history")).toInt(),
+             0);
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT device_uid || '|' || count FROM "
+                                              "ingest_rejections")),
+             QStringList{uid + QStringLiteral("|1")});
+}
+
+void TestDeviceReportIngest::hostilePayloadsAreCountedAndWriteNothing_data()
+{
+    QTest::addColumn<QString>("topic");
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QString>("countedAs");
+    const QString uid = QStringLiteral("kar-1");
+    QJsonObject wrongType = envelope(1);
+    wrongType.insert(QStringLiteral("seq"), QStringLiteral("1"));
+    wrongType.insert(QStringLiteral("state"), QStringLiteral("online"));
+    QJsonObject badState = envelope(1);
+    badState.insert(QStringLiteral("state"), 42);
+    QJsonObject otherDevice = envelope(1);
+    otherDevice.insert(QStringLiteral("state"), QStringLiteral("online"));
+    otherDevice.insert(QStringLiteral("device_id"), QStringLiteral("someone-else"));
+    QJsonObject noFirmware = envelope(1);
+    noFirmware.insert(QStringLiteral("model"), QStringLiteral("X"));
+
+    QTest::newRow("invalid json") << topicOf(uid, "presence") << QByteArray("{\"v\":1,") << uid;
+    QTest::newRow("not an object") << topicOf(uid, "presence") << QByteArray("[1,2]") << uid;
+    QTest::newRow("empty") << topicOf(uid, "inventory") << QByteArray() << uid;
+    QTest::newRow("seq is a string") << topicOf(uid, "presence") << toJson(wrongType) << uid;
+    QTest::newRow("state is a number") << topicOf(uid, "presence") << toJson(badState) << uid;
+    QTest::newRow("device id mismatch") << topicOf(uid, "presence") << toJson(otherDevice) << uid;
+    QTest::newRow("inventory without firmware")
+        << topicOf(uid, "inventory") << toJson(noFirmware) << uid;
+    QTest::newRow("1 MB") << topicOf(uid, "inventory")
+                          << (QByteArray("{\"v\":1,\"model\":\"") + QByteArray(1024 * 1024, 'a') +
+                              QByteArray("\"}"))
+                          << uid;
+    QTest::newRow("binary garbage")
+        << topicOf(uid, "heartbeat") << QByteArray("\x00\xff\xfe{\"v\":1}", 10) << uid;
+    QTest::newRow("bad device id in topic")
+        << QStringLiteral("fleet/v1/devices/a+b/presence") << presencePayload(1, true)
+        << DeviceReportIngest::unknownDeviceUid();
+    QTest::newRow("wrong topic shape")
+        << QStringLiteral("fleet/v1/devices/kar-1/presence/extra") << presencePayload(1, true)
+        << DeviceReportIngest::unknownDeviceUid();
+}
+
+void TestDeviceReportIngest::hostilePayloadsAreCountedAndWriteNothing()
+{
+    QFETCH(QString, topic);
+    QFETCH(QByteArray, payload);
+    QFETCH(QString, countedAs);
+    Fixture f;
+    QVERIFY(f.ingest);
+    const qint64 auditBefore = f.ws.auditCount();
+    QSignalSpy rejected(f.ingest.get(), &DeviceReportIngest::rejected);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Rejected a report")));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Rejected a report")));
+    f.ingest->handleMessage(topic, payload);
+    f.ingest->handleMessage(topic, payload);
+    QCOMPARE(rejected.size(), 2);
+    QCOMPARE(rejected[0][0].toString(), countedAs);
+    QVERIFY(!rejected[0][1].toString().isEmpty());
+    QCOMPARE(f.ingest->rejectedCount(), 2);
+    QCOMPARE(f.ingest->queuedMessages(), 0);
+    QVERIFY(f.ingest->flush().ok());
+
+    QCOMPARE(f.deviceCount(), 0);
+    QCOMPARE(f.ws.auditCount(), auditBefore);
+    QCOMPARE(
+        scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM device_reported_extra")).toInt(),
+        0);
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT device_uid || '|' || count || '|' || "
+                                              "last_ms FROM ingest_rejections")),
+             QStringList{QStringLiteral("%1|2|%2").arg(countedAs).arg(f.ws.clock().nowMs())});
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT reason FROM ingest_rejections")).toString(),
+             rejected[1][1].toString());
+
+    // Counts add up across batches.
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Rejected a report")));
+    f.ingest->handleMessage(topic, payload);
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count FROM ingest_rejections")).toInt(), 3);
+}
+
+void TestDeviceReportIngest::unknownFieldsAreKept()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    const QJsonObject extra{{QStringLiteral("battery"),
+                             QJsonObject{{QStringLiteral("chemistry"), QStringLiteral("li-ion")}}},
+                            {QStringLiteral("x_vendor"), 7}};
+    f.ingest->handleMessage(topicOf(uid, "inventory"),
+                            inventoryPayload(1, QStringLiteral("1"), extra));
+    QVERIFY(f.ingest->flush().ok());
+    const QString stored = scalarOf(f.ws.db(), QStringLiteral("SELECT json FROM "
+                                                              "device_reported_extra WHERE "
+                                                              "channel = 'inventory'"))
+                               .toString();
+    QCOMPARE(QJsonDocument::fromJson(stored.toUtf8()).object(), extra);
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT updated_ms FROM device_reported_extra"))
+                 .toLongLong(),
+             f.ws.clock().nowMs());
+
+    // The next report without unknown fields clears them: what is kept is the latest report's.
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(2, QStringLiteral("1")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(
+        scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM device_reported_extra")).toInt(),
+        0);
+}
+
+void TestDeviceReportIngest::coalescesHeartbeatsWithinBatch()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    for (int d = 0; d < 10; ++d)
+        f.ingest->handleMessage(topicOf(QStringLiteral("dev-%1").arg(d), "inventory"),
+                                inventoryPayload(1, QStringLiteral("1")));
+    QVERIFY(f.ingest->flush().ok());
+    QVERIFY(f.ws.db()
+                .exec(QStringLiteral("CREATE TABLE updates (device_id INTEGER); CREATE TRIGGER "
+                                     "count_updates AFTER UPDATE ON devices BEGIN INSERT INTO "
+                                     "updates VALUES (new.id); END;"))
+                .ok());
+    QSignalSpy committed(f.ingest.get(), &DeviceReportIngest::batchCommitted);
+    for (int i = 0; i < 1000; ++i)
+        f.ingest->handleMessage(
+            topicOf(QStringLiteral("dev-%1").arg(i % 10), "heartbeat"),
+            heartbeatPayload(2 + i / 10, i >= 990 ? QStringLiteral("fail") : QStringLiteral("ok")));
+    QCOMPARE(f.ingest->queuedMessages(), 1000);
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(committed.size(), 1);
+    QCOMPARE(committed[0][0].toInt(), 1000);
+    QCOMPARE(committed[0][1].value<QList<qint64>>().size(), 10);
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM updates")).toInt(), 10);
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(DISTINCT device_id) FROM updates"))
+                 .toInt(),
+             10);
+    // The latest heartbeat of each device is the one applied.
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT DISTINCT health FROM devices")),
+             QStringList{QStringLiteral("failing")});
+}
+
+void TestDeviceReportIngest::batchIsOneTransaction()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    f.ingest->handleMessage(topicOf(QStringLiteral("old"), "inventory"),
+                            inventoryPayload(1, QStringLiteral("1")));
+    QVERIFY(f.ingest->flush().ok());
+    const qint64 auditBefore = f.ws.auditCount();
+    const QString lastSeenBefore = f.field(QStringLiteral("old"), "last_seen");
+    QVERIFY(f.ws.db()
+                .exec(QStringLiteral("CREATE TRIGGER refuse_updates BEFORE UPDATE ON devices "
+                                     "BEGIN SELECT RAISE(ABORT, 'refused by test'); END;"))
+                .ok());
+
+    QSignalSpy committed(f.ingest.get(), &DeviceReportIngest::batchCommitted);
+    f.ws.clock().advanceMs(1000);
+    // A new device (INSERT, audit entry), a heartbeat (UPDATE, refused) and a rejection.
+    f.ingest->handleMessage(topicOf(QStringLiteral("new"), "inventory"),
+                            inventoryPayload(1, QStringLiteral("1")));
+    f.ingest->handleMessage(topicOf(QStringLiteral("old"), "heartbeat"), heartbeatPayload(2));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Rejected a report")));
+    f.ingest->handleMessage(topicOf(QStringLiteral("bad"), "heartbeat"), QByteArray("nope"));
+    QCOMPARE(f.ingest->queuedMessages(), 2);
+
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("will retry")));
+    Status s = f.ingest->flush();
+    QVERIFY(!s.ok());
+    QVERIFY2(s.message().contains(QLatin1String("refused by test")), qUtf8Printable(s.message()));
+    QCOMPARE(committed.size(), 0);
+    QCOMPARE(f.deviceCount(), 1);
+    QCOMPARE(f.ws.auditCount(), auditBefore);
+    QCOMPARE(f.field(QStringLiteral("old"), "last_seen"), lastSeenBefore);
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM ingest_rejections")).toInt(),
+             0);
+    QCOMPARE(f.ingest->queuedMessages(), 2); // kept for the retry
+
+    QVERIFY(f.ws.db().exec(QStringLiteral("DROP TRIGGER refuse_updates")).ok());
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(committed.size(), 1);
+    QCOMPARE(committed[0][0].toInt(), 2);
+    QCOMPARE(f.deviceCount(), 2);
+    QCOMPARE(f.ws.auditCount(), auditBefore + 1);
+    QCOMPARE(f.field(QStringLiteral("old"), "last_seen").toLongLong(), f.ws.clock().nowMs());
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT device_uid || '|' || count FROM "
+                                              "ingest_rejections")),
+             QStringList{QStringLiteral("bad|1")});
+    QCOMPARE(f.ingest->queuedMessages(), 0);
+}
+
+void TestDeviceReportIngest::timerAndBatchSizeFlush()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    QSignalSpy committed(f.ingest.get(), &DeviceReportIngest::batchCommitted);
+    f.ingest->setFlushInterval(20);
+    f.ingest->handleMessage(topicOf(QStringLiteral("kar-1"), "inventory"),
+                            inventoryPayload(1, QStringLiteral("1")));
+    QCOMPARE(committed.size(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(committed.size(), 1, 10000);
+    QCOMPARE(f.deviceCount(), 1);
+
+    // A full batch is written at once, without waiting for the timer.
+    f.ingest->setFlushInterval(3600 * 1000);
+    for (qint64 i = 0; i < DeviceReportIngest::maxBatchMessages; ++i)
+        f.ingest->handleMessage(topicOf(QStringLiteral("kar-1"), "heartbeat"),
+                                heartbeatPayload(2 + i));
+    QCOMPARE(committed.size(), 2);
+    QCOMPARE(committed[1][0].toInt(), int(DeviceReportIngest::maxBatchMessages));
+    QCOMPARE(f.ingest->queuedMessages(), 0);
+}
+
+void TestDeviceReportIngest::endToEndWithBroker()
+{
+    MosquittoBroker broker;
+    QVERIFY2(broker.start(), qPrintable(broker.errorString()));
+    Fixture f;
+    QVERIFY(f.ingest);
+    f.ingest->setFlushInterval(DeviceReportIngest::defaultFlushIntervalMs);
+
+    MqttBrokerProfile profile;
+    profile.host = QStringLiteral("127.0.0.1");
+    profile.port = broker.port();
+    MqttClient subscriber(profile);
+    MqttClient devices(profile);
+    QSignalSpy subscribed(&subscriber, &MqttClient::subscribed);
+    f.ingest->attach(subscriber);
+    QVERIFY(subscriber.connectToBroker().ok());
+    QVERIFY(devices.connectToBroker().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(subscriber.state(), MqttClient::State::Connected, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(devices.state(), MqttClient::State::Connected, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 3, 10000);
+
+    constexpr int deviceCount = 200;
+    for (int d = 0; d < deviceCount; ++d) {
+        const QString uid = QStringLiteral("sim-%1").arg(d, 4, 10, QLatin1Char('0'));
+        QVERIFY(devices.publish(topicOf(uid, "presence"), presencePayload(1, true), 1).ok());
+        QVERIFY(devices
+                    .publish(topicOf(uid, "inventory"),
+                             inventoryPayload(2, QStringLiteral("4.4.%1").arg(d % 3)), 1)
+                    .ok());
+        QVERIFY(devices.publish(topicOf(uid, "heartbeat"), heartbeatPayload(3), 0).ok());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(f.deviceCount(), qint64(deviceCount), 30000);
+    // Heartbeats are QoS 0: on loopback they arrive, but only presence and inventory are
+    // guaranteed; every device is online either way.
+    QTRY_COMPARE_WITH_TIMEOUT(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM devices "
+                                                                 "WHERE online = 1"))
+                                  .toLongLong(),
+                              qint64(deviceCount), 30000);
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM audit_log WHERE action = "
+                                                "'device.discover'"))
+                 .toLongLong(),
+             qint64(deviceCount));
+    QCOMPARE(f.ingest->rejectedCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestDeviceReportIngest)
+#include "tst_devicereportingest.moc"
