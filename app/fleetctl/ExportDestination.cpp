@@ -57,4 +57,21 @@ Status ExportDestination::commit()
     return {};
 }
 
+Result<QString> ExportDestination::chooseFormat(const QString &requested, bool jsonOutput) const
+{
+    QString format = requested.toLower();
+    if (format.isEmpty())
+        format = isStdout() ? (jsonOutput ? QStringLiteral("json") : QStringLiteral("csv"))
+                            : formatFromExtension(m_path);
+    if (format.isEmpty())
+        format = QStringLiteral("csv");
+    if (format != QLatin1String("csv") && format != QLatin1String("json"))
+        return Error::invalid(
+            QStringLiteral("Unknown format '%1'; expected csv or json.").arg(format));
+    if (isStdout() && jsonOutput && format == QLatin1String("csv"))
+        return Error::invalid(QStringLiteral("--json promises JSON on stdout; export CSV to a "
+                                             "file or drop --json."));
+    return format;
+}
+
 } // namespace fleet

@@ -19,6 +19,9 @@ public:
     QString path() const { return m_path; }
     // "csv" or "json" from the file name's extension; empty when it says neither.
     static QString formatFromExtension(const QString &path);
+    // "csv" or "json": the one asked for, else the file's extension, else JSON on stdout with
+    // --json and CSV otherwise. A usage error for an unknown format, or CSV on a --json stdout.
+    Result<QString> chooseFormat(const QString &requested, bool jsonOutput) const;
 
     Status open();
     QIODevice &device();

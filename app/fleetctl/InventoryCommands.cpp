@@ -475,19 +475,10 @@ int InventoryCommands::importJson(CommandContext &c, WorkspaceSession &session, 
 int InventoryCommands::exportFile(CommandContext &c)
 {
     ExportDestination destination(c.argument(0));
-    QString format = c.value(QStringLiteral("format")).toLower();
-    if (format.isEmpty())
-        format = destination.isStdout()
-                     ? (c.out().isJson() ? QStringLiteral("json") : QStringLiteral("csv"))
-                     : ExportDestination::formatFromExtension(c.argument(0));
-    if (format.isEmpty())
-        format = QStringLiteral("csv");
-    if (format != QLatin1String("csv") && format != QLatin1String("json"))
-        return c.usageError(
-            QStringLiteral("Unknown format '%1'; expected csv or json.").arg(format));
-    if (destination.isStdout() && c.out().isJson() && format == QLatin1String("csv"))
-        return c.usageError(QStringLiteral("--json promises JSON on stdout; export CSV to a "
-                                           "file or drop --json."));
+    auto chosen = destination.chooseFormat(c.value(QStringLiteral("format")), c.out().isJson());
+    if (!chosen)
+        return c.usageError(chosen.message());
+    const QString format = chosen.value();
     QStringList columnKeys;
     if (c.isSet(QStringLiteral("columns"))) {
         auto columns = parseColumns(c.value(QStringLiteral("columns")));
