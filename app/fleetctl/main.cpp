@@ -9,6 +9,7 @@
 #include "FilterCommands.h"
 #include "GroupCommands.h"
 #include "InventoryCommands.h"
+#include "ServeCommand.h"
 #include "WorkspaceCommands.h"
 #include "util/Clock.h"
 
@@ -31,5 +32,6 @@ int main(int argc, char *argv[])
     registry.add(std::make_unique<fleet::AuditCommands>());
     registry.add(std::make_unique<fleet::BackupCommand>());
     registry.add(std::make_unique<fleet::DbCommands>());
+    registry.add(std::make_unique<fleet::ServeCommand>());
     return registry.run(QCoreApplication::arguments());
 }

@@ -400,6 +400,8 @@ private slots:
         row("db check", {QStringLiteral("--full"), QStringLiteral("quick_check")});
         row("db info", {QStringLiteral("schema")});
         row("db upgrade", {QStringLiteral(".bak"), QStringLiteral("older Fleetdesk")});
+        row("serve", {QStringLiteral("--broker URL"), QStringLiteral("--password-file FILE"),
+                      QStringLiteral("--ca FILE"), QStringLiteral("SIGTERM")});
     }
 
     void helpOnEveryCommand()
@@ -450,7 +452,7 @@ private slots:
             QStringLiteral("audit list"),       QStringLiteral("audit verify"),
             QStringLiteral("audit export"),     QStringLiteral("backup"),
             QStringLiteral("db check"),         QStringLiteral("db info"),
-            QStringLiteral("db upgrade")};
+            QStringLiteral("db upgrade"),       QStringLiteral("serve")};
         QCOMPARE(listed, tested);
         for (const QString &global :
              {QStringLiteral("--workspace PATH"), QStringLiteral("--json"),
