@@ -251,16 +251,13 @@ int AuditCommands::exportFile(CommandContext &c)
     auto session = c.openSession(CommandContext::Access::ReadOnly);
     if (!session)
         return c.fail(session.error());
-    if (Status opened = destination.open(); !opened)
-        return c.fail(opened.error());
-    auto written = AuditQuery::exportTo(session.value()->db(), filter,
-                                        format == QLatin1String("json") ? AuditQuery::Format::Json
-                                                                        : AuditQuery::Format::Csv,
-                                        destination.device());
+    const auto exportFormat =
+        format == QLatin1String("json") ? AuditQuery::Format::Json : AuditQuery::Format::Csv;
+    auto written = destination.writeWith([&](QIODevice &out) {
+        return AuditQuery::exportTo(session.value()->db(), filter, exportFormat, out);
+    });
     if (!written)
         return c.fail(written.error());
-    if (Status committed = destination.commit(); !committed)
-        return c.fail(committed.error());
     if (destination.isStdout())
         return ExitCodes::value(ExitCode::Ok);
     if (c.out().isJson()) {

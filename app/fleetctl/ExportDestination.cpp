@@ -74,4 +74,16 @@ Result<QString> ExportDestination::chooseFormat(const QString &requested, bool j
     return format;
 }
 
+Result<qint64> ExportDestination::writeWith(const std::function<Result<qint64>(QIODevice &)> &write)
+{
+    if (Status opened = open(); !opened)
+        return opened.error();
+    auto written = write(device());
+    if (!written)
+        return written.error(); // the temporary file is discarded; nothing takes the name
+    if (Status committed = commit(); !committed)
+        return committed.error();
+    return written;
+}
+
 } // namespace fleet

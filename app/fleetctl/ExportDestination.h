@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QSaveFile>
 #include <QString>
+#include <functional>
 
 namespace fleet {
 
@@ -26,6 +27,8 @@ public:
     Status open();
     QIODevice &device();
     Status commit();
+    // Opens, runs `write` on the device, and commits only if it succeeded: what an export does.
+    Result<qint64> writeWith(const std::function<Result<qint64>(QIODevice &)> &write);
 
 private:
     QString m_path;

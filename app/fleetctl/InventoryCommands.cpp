@@ -494,16 +494,14 @@ int InventoryCommands::exportFile(CommandContext &c)
     DeviceFilter filter;
     if (int rc = DeviceFilterOptions::build(c, session.value()->savedFilters(), &filter))
         return rc;
-    if (Status opened = destination.open(); !opened)
-        return c.fail(opened.error());
     const auto exportFormat = format == QLatin1String("json") ? InventoryExporter::Format::Json
                                                               : InventoryExporter::Format::Csv;
-    auto written = InventoryExporter::write(session.value()->db(), filter, exportFormat,
-                                            destination.device(), columnKeys);
+    auto written = destination.writeWith([&](QIODevice &out) {
+        return InventoryExporter::write(session.value()->db(), filter, exportFormat, out,
+                                        columnKeys);
+    });
     if (!written)
         return c.fail(written.error());
-    if (Status committed = destination.commit(); !committed)
-        return c.fail(committed.error());
     if (destination.isStdout())
         return ExitCodes::value(ExitCode::Ok);
 
