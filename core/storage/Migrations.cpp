@@ -195,7 +195,77 @@ CREATE TABLE ingest_rejections (
 );
 )SQL";
 
-const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Version 5: jobs sent to devices over MQTT and what the devices report about them, and the
+// last sequence number seen per device and stream, so a report replayed after a restart is
+// still recognised as a replay (SequenceGuard::restore).
+//
+// A job row is written (state "created") before the job is published, and the payload is kept
+// byte for byte: after a crash or a lost connection the same job, with the same id and seq, is
+// sent again, which the device recognises as a duplicate instead of a second install.
+const char *const kMigration5 = R"SQL(
+CREATE TABLE device_stream_seq (
+    device_uid  TEXT NOT NULL,
+    stream      TEXT NOT NULL,
+    seq         INTEGER NOT NULL CHECK (seq >= 0),
+    PRIMARY KEY (device_uid, stream)
+) WITHOUT ROWID;
+
+CREATE TABLE jobs (
+    id          INTEGER PRIMARY KEY,
+    job_id      TEXT NOT NULL UNIQUE,
+    device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL
+                CHECK (kind IN ('update', 'rollback', 'reboot', 'config', 'decommission')),
+    seq         INTEGER NOT NULL CHECK (seq >= 0),
+    payload     TEXT NOT NULL,
+    target_version TEXT NOT NULL DEFAULT '',
+    origin      TEXT NOT NULL DEFAULT '',
+    state       TEXT NOT NULL DEFAULT 'created',
+    percent     INTEGER CHECK (percent BETWEEN 0 AND 100),
+    reason      TEXT NOT NULL DEFAULT '',
+    created_ms  INTEGER NOT NULL,
+    sent_ms     INTEGER,
+    updated_ms  INTEGER NOT NULL,
+    finished_ms INTEGER,
+    deadline_ms INTEGER
+);
+CREATE INDEX jobs_device ON jobs(device_id, created_ms);
+CREATE INDEX jobs_unfinished ON jobs(state) WHERE finished_ms IS NULL;
+
+CREATE TABLE job_events (
+    id          INTEGER PRIMARY KEY,
+    job_row     INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    at_ms       INTEGER NOT NULL,
+    device_seq  INTEGER,
+    state       TEXT NOT NULL,
+    percent     INTEGER,
+    reason      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX job_events_job ON job_events(job_row, id);
+)SQL";
+
+// Version 6: settings that belong to the workspace rather than to one computer, starting with
+// its MQTT broker profiles (several, at most one active). Secrets are not here: passwords live
+// in the operating system's keychain under the workspace's random id.
+const char *const kMigration6 = R"SQL(
+CREATE TABLE workspace_settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO workspace_settings (key, value) VALUES ('workspace_id', lower(hex(randomblob(16))));
+
+CREATE TABLE broker_profiles (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 128),
+    url         TEXT NOT NULL,
+    settings_json TEXT NOT NULL DEFAULT '{}',
+    active      INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1))
+);
+CREATE UNIQUE INDEX broker_profiles_one_active ON broker_profiles(active) WHERE active = 1;
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                   kMigration5, kMigration6};
 
 } // namespace
 

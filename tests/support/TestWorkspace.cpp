@@ -235,8 +235,34 @@ void seedVersionData(SqliteDatabase &db, int version, const QString &workspacePa
             "(1, 'inventory', '{\"battery\":\"li-ion\"}', 1700000600000); "
             "INSERT INTO ingest_rejections (device_uid, reason, count, last_ms) VALUES "
             "('gw-1', 'seq: replayed', 3, 1700000700000)"));
-        !g)
+        !g) {
         QTest::qFail(qUtf8Printable(g.message()), __FILE__, __LINE__);
+        return;
+    }
+    if (version < 5)
+        return;
+    // Schema 5: jobs with their events, and the last seq per device and stream.
+    if (Status j = db.exec(QStringLiteral(
+            "INSERT INTO device_stream_seq (device_uid, stream, seq) VALUES "
+            "('gw-1', 'heartbeat', 41); "
+            "INSERT INTO jobs (id, job_id, device_id, kind, seq, payload, target_version, "
+            "origin, state, percent, created_ms, sent_ms, updated_ms) VALUES "
+            "(1, 'j-1', 1, 'reboot', 7, '{}', '', 'operator', 'downloading', 40, "
+            "1700000800000, 1700000800100, 1700000800200); "
+            "INSERT INTO job_events (job_row, at_ms, device_seq, state, percent) VALUES "
+            "(1, 1700000800200, 42, 'downloading', 40)"));
+        !j) {
+        QTest::qFail(qUtf8Printable(j.message()), __FILE__, __LINE__);
+        return;
+    }
+    if (version < 6)
+        return;
+    // Schema 6: workspace settings and broker profiles.
+    if (Status b = db.exec(QStringLiteral(
+            "INSERT INTO broker_profiles (name, url, settings_json, active) VALUES "
+            "('Plant broker', 'mqtts://broker.plant:8883', '{\"verifyHostname\":true}', 1)"));
+        !b)
+        QTest::qFail(qUtf8Printable(b.message()), __FILE__, __LINE__);
 }
 
 void verifyVersionData(SqliteDatabase &db, int version, const QString &workspacePath)
@@ -289,6 +315,24 @@ void verifyVersionData(SqliteDatabase &db, int version, const QString &workspace
         QCOMPARE(column(db, QStringLiteral("SELECT device_uid || ':' || reason || ':' || count "
                                            "|| ':' || last_ms FROM ingest_rejections")),
                  QStringList({QStringLiteral("gw-1:seq: replayed:3:1700000700000")}));
+    }
+    if (version >= 5) {
+        QCOMPARE(column(db, QStringLiteral("SELECT device_uid || ':' || stream || ':' || seq "
+                                           "FROM device_stream_seq")),
+                 QStringList({QStringLiteral("gw-1:heartbeat:41")}));
+        QCOMPARE(column(db, QStringLiteral("SELECT j.job_id || ':' || j.state || ':' || "
+                                           "e.device_seq FROM jobs j JOIN job_events e ON "
+                                           "e.job_row = j.id")),
+                 QStringList({QStringLiteral("j-1:downloading:42")}));
+    }
+    if (version >= 6) {
+        QCOMPARE(column(db, QStringLiteral("SELECT name || ':' || url || ':' || active FROM "
+                                           "broker_profiles")),
+                 QStringList({QStringLiteral("Plant broker:mqtts://broker.plant:8883:1")}));
+        QCOMPARE(scalarOf(db, QStringLiteral("SELECT length(value) FROM workspace_settings "
+                                             "WHERE key = 'workspace_id'"))
+                     .toInt(),
+                 32);
     }
 }
 
