@@ -91,6 +91,15 @@ Status MqttBrokerProfile::validate() const
         return Error::invalid(QStringLiteral("A persistent session (clean session off) needs a "
                                              "client id, so the broker can recognise the client "
                                              "when it comes back."));
+    if (will.isSet()) {
+        if (will.qos < 0 || will.qos > 2)
+            return Error::invalid(
+                QStringLiteral("The last will's QoS must be 0, 1 or 2 (it is %1).").arg(will.qos));
+        if (will.topic.contains(QLatin1Char('+')) || will.topic.contains(QLatin1Char('#')))
+            return Error::invalid(QStringLiteral("The last will's topic '%1' may not contain the "
+                                                 "wildcards + or #.")
+                                      .arg(will.topic));
+    }
     if (clientId.toUtf8().size() > 65535)
         return Error::invalid(QStringLiteral("The client id is too long."));
     if (!password.isEmpty() && username.isEmpty())

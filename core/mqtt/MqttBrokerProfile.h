@@ -2,9 +2,26 @@
 
 #include "util/Result.h"
 
+#include <QByteArray>
 #include <QString>
 
 namespace fleet {
+
+// The message the broker publishes for a client whose connection ends without a DISCONNECT
+// (crash, power loss, network gone): devices use it to say "offline" on their presence topic.
+struct MqttLastWill
+{
+    QString topic; // empty: no will
+    QByteArray payload;
+    int qos = 1;
+    bool retain = true;
+    // MQTT 5 Will Delay Interval: the broker waits this long before publishing the will, and
+    // not at all when the client is back by then (no offline/online flapping on a quick
+    // reconnect). Ignored under MQTT 3.1.1, which publishes at once.
+    quint32 delaySeconds = 0;
+
+    bool isSet() const { return !topic.isEmpty(); }
+};
 
 // Everything needed to reach one MQTT broker. The password is held in memory only: it is
 // never written to a file by this class (keeping it in the OS keychain is a separate step).
@@ -37,6 +54,12 @@ struct MqttBrokerProfile
     bool cleanSession = true;
     int inflightWindow = DefaultInflightWindow;
     ProtocolVersion protocol = ProtocolVersion::V5WithFallback;
+    MqttLastWill will; // registered with every CONNECT (see MqttClient::setLastWill)
+    // With cleanSession off: how long the broker keeps the session (subscriptions and QoS 1/2
+    // messages queued while the client is away) after a disconnect. MQTT 5 sends it as the
+    // Session Expiry Interval; without it an MQTT 5 session ends with the connection. MQTT 3.1.1
+    // has no such field: the broker keeps the session until its own expiry setting.
+    quint32 sessionExpirySeconds = 0;
 
     // mqtt://host[:port] (plain) or mqtts://host[:port] (TLS), optionally with a user name
     // (mqtt://user@host). A password in the URL is refused: URLs end up in logs and settings.

@@ -4,6 +4,7 @@
 #include <QHostAddress>
 #include <QPointer>
 #include <QSocketNotifier>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mosquitto.h>
@@ -13,6 +14,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <poll.h>
+#include <sys/select.h>
 
 namespace fleet {
 
@@ -21,6 +24,9 @@ namespace {
 // How often mosquitto_loop runs without socket activity: keep-alive pings and retries of
 // unacknowledged messages need it, and 200 ms keeps the idle cost negligible.
 constexpr int MiscIntervalMs = 200;
+
+// Packets read in one go when the socket has more waiting (see drive()).
+constexpr int MaxPacketsPerWakeup = 64;
 
 // CONNACK codes of MQTT 3.1.1 (MQTT 5 uses the MQTT_RC_* reason codes instead).
 constexpr int Connack311UnacceptableProtocol = 1;
@@ -275,6 +281,18 @@ void MqttClient::startMosquittoConnect()
         return;
     }
     mosquitto_int_option(m_mosq, MOSQ_OPT_PROTOCOL_VERSION, m_version);
+    {
+        QPointer<MqttClient> self(this);
+        emit aboutToConnect();
+        if (!self || !m_mosq || m_state == State::Disconnected)
+            return;
+    }
+    if (const int rc = applyWillAndSessionOptions(); rc != MOSQ_ERR_SUCCESS) {
+        failAttempt({MqttError::Stage::Other,
+                     QStringLiteral("Could not set the last will or session options: %1")
+                         .arg(QString::fromUtf8(mosquitto_strerror(rc)))});
+        return;
+    }
     // The host name (not the resolved address) is passed on because TLS verifies the broker's
     // certificate against it. The name was just resolved, so libmosquitto's own lookup is
     // answered from the resolver's cache or /etc/hosts; the TCP connect itself does not block.
@@ -289,6 +307,66 @@ void MqttClient::startMosquittoConnect()
     }
     watchSocket();
     drive();
+}
+
+int MqttClient::applyWillAndSessionOptions()
+{
+    const bool v5 = m_version == MQTT_PROTOCOL_V5;
+    int rc = mosquitto_will_clear(m_mosq);
+    const MqttLastWill &will = m_profile.will;
+    if (rc == MOSQ_ERR_SUCCESS && will.isSet()) {
+        const QByteArray topic = will.topic.toUtf8();
+        mosquitto_property *properties = nullptr;
+        if (v5 && will.delaySeconds > 0)
+            mosquitto_property_add_int32(&properties, MQTT_PROP_WILL_DELAY_INTERVAL,
+                                         will.delaySeconds);
+        // will_set_v5 takes the properties over, also when it fails.
+        rc = v5 ? mosquitto_will_set_v5(m_mosq, topic.constData(),
+                                        static_cast<int>(will.payload.size()),
+                                        will.payload.constData(), will.qos, will.retain, properties)
+                : mosquitto_will_set(m_mosq, topic.constData(),
+                                     static_cast<int>(will.payload.size()),
+                                     will.payload.constData(), will.qos, will.retain);
+        if (rc != MOSQ_ERR_SUCCESS && !v5)
+            mosquitto_property_free_all(&properties);
+    }
+    if (rc != MOSQ_ERR_SUCCESS)
+        return rc;
+    // libmosquitto 2.0 has no asynchronous connect that takes CONNECT properties, but it keeps
+    // the properties of mosquitto_connect_bind_v5 for every later (re)connect, and checks the
+    // port only after storing them. Port -1 therefore stores (or, without properties, clears)
+    // them without connecting; mosquitto_connect_async then sends them. Under MQTT 3.1.1 they
+    // must be cleared, or the connect is refused as "not supported".
+    mosquitto_property *connectProperties = nullptr;
+    if (v5 && !m_profile.cleanSession && m_profile.sessionExpirySeconds > 0)
+        mosquitto_property_add_int32(&connectProperties, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+                                     m_profile.sessionExpirySeconds);
+    const QByteArray host = m_profile.host.toUtf8();
+    rc = mosquitto_connect_bind_v5(m_mosq, host.constData(), -1, m_profile.keepAliveSeconds,
+                                   nullptr, connectProperties);
+    mosquitto_property_free_all(&connectProperties);
+    return rc == MOSQ_ERR_INVAL ? MOSQ_ERR_SUCCESS : rc;
+}
+
+void MqttClient::setLastWill(const MqttLastWill &will)
+{
+    m_profile.will = will;
+}
+
+void MqttClient::setHousekeepingInterval(int milliseconds)
+{
+    m_miscTimer.setInterval(std::max(milliseconds, 10));
+}
+
+void MqttClient::abortConnection()
+{
+    m_wantDisconnect = true;
+    m_reconnectTimer.stop();
+    m_connectTimeout.stop();
+    ++m_attempt;
+    // mosquitto_destroy closes the socket without sending DISCONNECT.
+    destroyLibraryObject();
+    setState(State::Disconnected);
 }
 
 void MqttClient::watchSocket()
@@ -335,7 +413,25 @@ void MqttClient::drive()
     // handshake and runs the keep-alive, whichever the socket is ready for, and returns at
     // once. Unlike loop_read/loop_write alone it also completes an asynchronous TLS connect.
     errno = 0;
-    const int rc = mosquitto_loop(m_mosq, 0, 1);
+    int rc = MOSQ_ERR_SUCCESS;
+    if (mosquitto_socket(m_mosq) < FD_SETSIZE) {
+        rc = mosquitto_loop(m_mosq, 0, 1);
+    } else {
+        // mosquitto_loop uses select(), which cannot watch descriptors at or above FD_SETSIZE
+        // (1024): a process with hundreds of clients gets there. The socket notifiers already
+        // know the socket is ready, so read, write and keep-alive are run directly.
+        rc = mosquitto_loop_read(m_mosq, 1);
+        if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(m_mosq) >= 0 && mosquitto_want_write(m_mosq))
+            rc = mosquitto_loop_write(m_mosq, 1);
+        if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(m_mosq) >= 0)
+            rc = mosquitto_loop_misc(m_mosq);
+    }
+    // libmosquitto reads one packet per call. What has already arrived is read now (up to a
+    // bound, so timers still run), making a burst cost one wake-up of the event loop instead of
+    // one per message: at thousands of heartbeats a second that is most of the receive cost.
+    for (int more = 0; rc == MOSQ_ERR_SUCCESS && more < MaxPacketsPerWakeup && hasDataToRead();
+         ++more)
+        rc = mosquitto_loop_read(m_mosq, 1);
     const int savedErrno = errno;
     if (rc != MOSQ_ERR_SUCCESS && !m_disconnectReported &&
         (rc != MOSQ_ERR_NO_CONN || m_state != State::Disconnected)) {
@@ -346,12 +442,21 @@ void MqttClient::drive()
     runDeferred();
 }
 
+bool MqttClient::hasDataToRead() const
+{
+    const int fd = mosquitto_socket(m_mosq);
+    if (fd < 0)
+        return false;
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
 void MqttClient::runDeferred()
 {
     QPointer<MqttClient> self(this);
     while (!m_deferred.empty()) {
         auto work = std::move(m_deferred.front());
-        m_deferred.erase(m_deferred.begin());
+        m_deferred.pop_front();
         work();
         if (!self)
             return;

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -55,6 +56,17 @@ public:
     Status connectToBroker();
     // Sends DISCONNECT when connected, stops any reconnecting and goes to Disconnected.
     void disconnectFromBroker();
+    // Closes the connection without DISCONNECT, as a crash or power loss would: the broker
+    // publishes the last will and keeps a persistent session. Goes to Disconnected.
+    void abortConnection();
+
+    // The will sent with the next CONNECT, including automatic reconnects. A device changes it
+    // from a slot on aboutToConnect(), so each will carries the seq and time of its connection.
+    void setLastWill(const MqttLastWill &will);
+    // How often keep-alive and retries run without socket activity (default 200 ms). A process
+    // with thousands of clients (the fleet simulator) raises it: keep-alive needs only a
+    // fraction of the keep-alive interval.
+    void setHousekeepingInterval(int milliseconds);
 
     // Queues a message; returns its message id (reported again by published()).
     Result<int> publish(const QString &topic, const QByteArray &payload, int qos = 0,
@@ -65,6 +77,9 @@ public:
 
 signals:
     void stateChanged(fleet::MqttClient::State state);
+    // Right before each CONNECT is sent (first connect and every reconnect); a slot may call
+    // setLastWill() and the new will goes with this CONNECT.
+    void aboutToConnect();
     void messageReceived(const QString &topic, const QByteArray &payload, int qos, bool retained);
     // The broker accepted the message (QoS 1/2) or it was sent (QoS 0).
     void published(int messageId);
@@ -96,7 +111,9 @@ private:
     void unwatchSocket();
     void drive();
     void runDeferred();
+    bool hasDataToRead() const;
     void updateWriteInterest();
+    int applyWillAndSessionOptions();
     void handleConnack(int reasonCode);
     void handleConnectionEnded(int mosquittoRc, int savedErrno);
     void failAttempt(MqttError error);
@@ -124,7 +141,7 @@ private:
     QHash<int, QString> m_pendingSubscribes; // message id -> filter
     // Work found inside libmosquitto callbacks, run once mosquitto_loop has returned, so a slot
     // may safely disconnect or even delete this client.
-    std::vector<std::function<void()>> m_deferred;
+    std::deque<std::function<void()>> m_deferred; // run in order, front first
     bool m_disconnectReported = false;
     // Details of the last TLS failure, captured while libmosquitto handshakes.
     QString m_certificateProblem;

@@ -2,6 +2,8 @@
 #include "mqtt/MqttClient.h"
 #include "mqtt/MqttConnectionTest.h"
 
+#include <QFile>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -12,6 +14,7 @@ using fleet::MqttBrokerProfile;
 using fleet::MqttClient;
 using fleet::MqttConnectionTest;
 using fleet::MqttError;
+using fleet::MqttLastWill;
 using fleet::test::MosquittoBroker;
 
 namespace {
@@ -129,6 +132,11 @@ private slots:
     void publishWhileDisconnectedFails();
     void disconnectIsClean();
     void connectionTestReportsStageOrVersion();
+    void lastWillOnAbruptDrop_data();
+    void lastWillOnAbruptDrop();
+    void persistentSessionKeepsQos1WhileOffline_data();
+    void persistentSessionKeepsQos1WhileOffline();
+    void manyClientsBeyondSelectLimit();
 };
 
 void TestMqttClient::roundTrip_data()
@@ -660,6 +668,188 @@ void TestMqttClient::connectionTestReportsStageOrVersion()
     QVERIFY2(outcome.error.message.contains(QLatin1String("in-flight window")),
              qPrintable(outcome.summary()));
     QVERIFY(!test.isRunning());
+}
+
+void TestMqttClient::lastWillOnAbruptDrop_data()
+{
+    QTest::addColumn<MqttBrokerProfile::ProtocolVersion>("protocol");
+    QTest::addColumn<quint32>("delaySeconds");
+    QTest::addColumn<bool>("abrupt");
+    QTest::addColumn<bool>("willExpected");
+    QTest::newRow("v5 abrupt") << MqttBrokerProfile::ProtocolVersion::V5Only << 0u << true << true;
+    QTest::newRow("v5 abrupt, will delay 1 s")
+        << MqttBrokerProfile::ProtocolVersion::V5Only << 1u << true << true;
+    QTest::newRow("v3.1.1 abrupt")
+        << MqttBrokerProfile::ProtocolVersion::V311Only << 0u << true << true;
+    QTest::newRow("v5 clean disconnect")
+        << MqttBrokerProfile::ProtocolVersion::V5Only << 0u << false << false;
+    QTest::newRow("v3.1.1 clean disconnect")
+        << MqttBrokerProfile::ProtocolVersion::V311Only << 0u << false << false;
+}
+
+// The broker publishes the will when the connection ends without DISCONNECT; the will is the
+// one set from aboutToConnect, so each connection can carry its own sequence number.
+void TestMqttClient::lastWillOnAbruptDrop()
+{
+    QFETCH(MqttBrokerProfile::ProtocolVersion, protocol);
+    QFETCH(quint32, delaySeconds);
+    QFETCH(bool, abrupt);
+    QFETCH(bool, willExpected);
+    MosquittoBroker broker;
+    START_BROKER(broker);
+    const QString topic = QStringLiteral("fleet/v1/devices/dev-1/presence");
+
+    MqttClient watcher(plainProfile(broker));
+    MessageLog seen(watcher);
+    QVERIFY(watcher.subscribe(topic, 1).ok());
+    QVERIFY(watcher.subscribe(QStringLiteral("marker"), 1).ok());
+    QVERIFY(watcher.connectToBroker().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(seen.subscriptions.size(), 2, ConnectWaitMs);
+
+    MqttBrokerProfile profile = plainProfile(broker, QStringLiteral("dev-1"));
+    profile.protocol = protocol;
+    MqttClient device(profile);
+    int connects = 0;
+    connect(&device, &MqttClient::aboutToConnect, this, [&] {
+        ++connects;
+        MqttLastWill will;
+        will.topic = topic;
+        will.payload = QByteArray("offline seq ") + QByteArray::number(connects * 2);
+        will.delaySeconds = delaySeconds;
+        device.setLastWill(will);
+    });
+    QVERIFY(device.connectToBroker().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(device.state(), MqttClient::State::Connected, ConnectWaitMs);
+    QCOMPARE(connects, 1);
+    if (abrupt)
+        device.abortConnection();
+    else
+        device.disconnectFromBroker();
+    QCOMPARE(device.state(), MqttClient::State::Disconnected);
+
+    if (willExpected) {
+        QTRY_VERIFY_WITH_TIMEOUT(seen.hasPayload("offline seq 2"), MessageWaitMs);
+        const Received &will = seen.messages.constLast();
+        QCOMPARE(will.topic, topic);
+        QCOMPARE(will.qos, 1);
+    } else {
+        // The marker is published after the device has gone; a will would have come first.
+        MqttClient marker(plainProfile(broker));
+        QVERIFY(marker.connectToBroker().ok());
+        QTRY_COMPARE_WITH_TIMEOUT(marker.state(), MqttClient::State::Connected, ConnectWaitMs);
+        QVERIFY(marker.publish(QStringLiteral("marker"), "after", 1).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(seen.hasPayload("after"), MessageWaitMs);
+        QVERIFY(!seen.hasPayload("offline seq 2"));
+    }
+    // The will was retained: a newcomer sees the device's last state.
+    if (willExpected) {
+        MqttClient newcomer(plainProfile(broker));
+        MessageLog late(newcomer);
+        QVERIFY(newcomer.subscribe(topic, 1).ok());
+        QVERIFY(newcomer.connectToBroker().ok());
+        QTRY_VERIFY_WITH_TIMEOUT(late.hasPayload("offline seq 2"), MessageWaitMs);
+        QVERIFY(late.messages.constFirst().retained);
+    }
+}
+
+void TestMqttClient::persistentSessionKeepsQos1WhileOffline_data()
+{
+    QTest::addColumn<MqttBrokerProfile::ProtocolVersion>("protocol");
+    QTest::addColumn<bool>("cleanSession");
+    QTest::addColumn<quint32>("sessionExpirySeconds");
+    QTest::addColumn<bool>("keptWhileOffline");
+    QTest::newRow("v5 persistent")
+        << MqttBrokerProfile::ProtocolVersion::V5Only << false << 300u << true;
+    QTest::newRow("v3.1.1 persistent")
+        << MqttBrokerProfile::ProtocolVersion::V311Only << false << 0u << true;
+    QTest::newRow("v5 clean") << MqttBrokerProfile::ProtocolVersion::V5Only << true << 300u
+                              << false;
+    // MQTT 5 without a Session Expiry Interval ends the session with the connection, whatever
+    // Clean Start says: the interval is what makes the session outlive it.
+    QTest::newRow("v5 persistent without expiry")
+        << MqttBrokerProfile::ProtocolVersion::V5Only << false << 0u << false;
+}
+
+// A job sent while the device was away is delivered when it comes back, by the broker alone:
+// the returning client does not subscribe again.
+void TestMqttClient::persistentSessionKeepsQos1WhileOffline()
+{
+    QFETCH(MqttBrokerProfile::ProtocolVersion, protocol);
+    QFETCH(bool, cleanSession);
+    QFETCH(quint32, sessionExpirySeconds);
+    QFETCH(bool, keptWhileOffline);
+    MosquittoBroker broker;
+    START_BROKER(broker);
+    const QString jobs = QStringLiteral("fleet/v1/devices/dev-1/jobs");
+
+    MqttBrokerProfile profile = plainProfile(broker, QStringLiteral("dev-1"));
+    profile.protocol = protocol;
+    profile.cleanSession = cleanSession;
+    profile.sessionExpirySeconds = sessionExpirySeconds;
+    {
+        MqttClient device(profile);
+        MessageLog log(device);
+        QVERIFY(device.subscribe(jobs, 1).ok());
+        QVERIFY(device.connectToBroker().ok());
+        QTRY_COMPARE_WITH_TIMEOUT(log.subscriptions.size(), 1, ConnectWaitMs);
+        device.disconnectFromBroker();
+    }
+
+    MqttClient fleetdesk(plainProfile(broker));
+    QSignalSpy accepted(&fleetdesk, &MqttClient::published);
+    QVERIFY(fleetdesk.connectToBroker().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(fleetdesk.state(), MqttClient::State::Connected, ConnectWaitMs);
+    QVERIFY(fleetdesk.publish(jobs, "job while offline", 1).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.size(), 1, MessageWaitMs);
+
+    MqttClient back(profile);
+    MessageLog log(back);
+    if (!keptWhileOffline)
+        QVERIFY(back.subscribe(jobs, 1).ok()); // a clean session has to subscribe anew
+    QVERIFY(back.connectToBroker().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(back.state(), MqttClient::State::Connected, ConnectWaitMs);
+    if (keptWhileOffline) {
+        QTRY_VERIFY_WITH_TIMEOUT(log.hasPayload("job while offline"), MessageWaitMs);
+        QCOMPARE(log.messages.constFirst().topic, jobs);
+        QCOMPARE(log.messages.constFirst().qos, 1);
+    } else {
+        QTRY_COMPARE_WITH_TIMEOUT(log.subscriptions.size(), 1, ConnectWaitMs);
+        QVERIFY(fleetdesk.publish(jobs, "job while online", 1).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(log.hasPayload("job while online"), MessageWaitMs);
+        QVERIFY(!log.hasPayload("job while offline"));
+    }
+    QVERIFY2(log.errors.isEmpty(), qPrintable(log.errorText()));
+}
+
+// A process with many clients (the fleet simulator) gets socket descriptors above select()'s
+// limit of 1024; libmosquitto's mosquitto_loop refuses those, so the client must not use it.
+void TestMqttClient::manyClientsBeyondSelectLimit()
+{
+    MosquittoBroker broker;
+    START_BROKER(broker);
+    // Occupy the low descriptors so the clients' sockets land above FD_SETSIZE.
+    QList<QFile *> fillers;
+    auto closeFillers = qScopeGuard([&] { qDeleteAll(fillers); });
+    for (int i = 0; i < 1100; ++i) {
+        auto *file = new QFile(QStringLiteral("/dev/null"));
+        if (!file->open(QIODevice::ReadOnly)) {
+            delete file;
+            QSKIP("cannot open enough file descriptors for this test (ulimit -n)");
+        }
+        fillers << file;
+    }
+    QVERIFY(fillers.constLast()->handle() >= 1024);
+    MqttClient subscriber(plainProfile(broker));
+    MessageLog received(subscriber);
+    QVERIFY(subscriber.subscribe(QStringLiteral("high/fd"), 1).ok());
+    QVERIFY(subscriber.connectToBroker().ok());
+    MqttClient publisher(plainProfile(broker));
+    QVERIFY(publisher.connectToBroker().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(received.subscriptions.size(), 1, ConnectWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(publisher.state(), MqttClient::State::Connected, ConnectWaitMs);
+    QVERIFY(publisher.publish(QStringLiteral("high/fd"), "from above 1024", 1).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(received.hasPayload("from above 1024"), MessageWaitMs);
+    QVERIFY2(received.errors.isEmpty(), qPrintable(received.errorText()));
 }
 
 QTEST_GUILESS_MAIN(TestMqttClient)
