@@ -264,8 +264,60 @@ CREATE TABLE broker_profiles (
 CREATE UNIQUE INDEX broker_profiles_one_active ON broker_profiles(active) WHERE active = 1;
 )SQL";
 
+// Version 7: the firmware catalog. A release is one artifact file, stored once under its
+// SHA-256 in the workspace's artifact store (<workspace>.artifacts/<sha256>), with what the
+// file says about itself (kind, version, details) and what the operator decides (targets,
+// channel, state, known-good). version_sort is SemanticVersion::sortKey(): its byte order is
+// SemVer precedence, so ORDER BY version_sort sorts releases correctly. Target models and
+// hardware revisions are JSON arrays of strings: short lists, read with the release.
+// An approved release carries the base64 Ed25519 signature of ArtifactSignature::statement()
+// and the fingerprint of the key that made it; signing_keys keeps every public key that ever
+// signed, so old signatures stay verifiable after the key is replaced.
+const char *const kMigration7 = R"SQL(
+CREATE TABLE signing_keys (
+    id              INTEGER PRIMARY KEY,
+    fingerprint     TEXT NOT NULL UNIQUE CHECK (length(fingerprint) = 32),
+    public_key_pem  TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+);
+CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(active) WHERE active = 1;
+
+CREATE TABLE releases (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 256),
+    version         TEXT NOT NULL,
+    version_sort    TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('mcuboot', 'swu', 'file')),
+    file_name       TEXT NOT NULL DEFAULT '',
+    artifact_path   TEXT NOT NULL,
+    sha256          TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    size            INTEGER NOT NULL CHECK (size >= 0),
+    models_json     TEXT NOT NULL DEFAULT '[]',
+    hw_revisions_json TEXT NOT NULL DEFAULT '[]',
+    min_version     TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    details_json    TEXT NOT NULL DEFAULT '{}',
+    channel         TEXT NOT NULL DEFAULT 'development'
+                    CHECK (channel IN ('development', 'testing', 'stable')),
+    state           TEXT NOT NULL DEFAULT 'draft'
+                    CHECK (state IN ('draft', 'approved', 'revoked')),
+    known_good      INTEGER NOT NULL DEFAULT 0 CHECK (known_good IN (0, 1)),
+    signature       TEXT NOT NULL DEFAULT '',
+    signing_key_fingerprint TEXT NOT NULL DEFAULT '',
+    revoked_reason  TEXT NOT NULL DEFAULT '',
+    created_ms      INTEGER NOT NULL,
+    approved_ms     INTEGER,
+    revoked_ms      INTEGER,
+    CHECK (state != 'approved' OR (signature != '' AND signing_key_fingerprint != ''))
+);
+CREATE INDEX releases_name_version ON releases(name, version_sort);
+CREATE INDEX releases_version ON releases(version_sort);
+CREATE INDEX releases_state ON releases(state, channel);
+)SQL";
+
 const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5, kMigration6};
+                                   kMigration5, kMigration6, kMigration7};
 
 } // namespace
 

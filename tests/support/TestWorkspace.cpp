@@ -261,8 +261,26 @@ void seedVersionData(SqliteDatabase &db, int version, const QString &workspacePa
     if (Status b = db.exec(QStringLiteral(
             "INSERT INTO broker_profiles (name, url, settings_json, active) VALUES "
             "('Plant broker', 'mqtts://broker.plant:8883', '{\"verifyHostname\":true}', 1)"));
-        !b)
+        !b) {
         QTest::qFail(qUtf8Printable(b.message()), __FILE__, __LINE__);
+        return;
+    }
+    if (version < 7)
+        return;
+    // Schema 7: the firmware catalog, one signing key and an approved release signed by it.
+    if (Status r = db.exec(QStringLiteral(
+            "INSERT INTO signing_keys (fingerprint, public_key_pem, created_ms) VALUES "
+            "('0123456789abcdef0123456789abcdef', '-----BEGIN PUBLIC KEY-----', 1700000900000); "
+            "INSERT INTO releases (name, version, version_sort, kind, file_name, artifact_path, "
+            "sha256, size, models_json, hw_revisions_json, min_version, channel, state, "
+            "known_good, signature, signing_key_fingerprint, created_ms, approved_ms) VALUES "
+            "('gw-firmware', '2.5.0', '012.012.015~', 'swu', 'gw-2.5.0.swu', "
+            "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', "
+            "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 4096, "
+            "'[\"GW-4000\"]', '[\"1.0\"]', '2.0.0', 'stable', 'approved', 1, 'c2lnbmF0dXJl', "
+            "'0123456789abcdef0123456789abcdef', 1700000900100, 1700000900200)"));
+        !r)
+        QTest::qFail(qUtf8Printable(r.message()), __FILE__, __LINE__);
 }
 
 void verifyVersionData(SqliteDatabase &db, int version, const QString &workspacePath)
@@ -333,6 +351,15 @@ void verifyVersionData(SqliteDatabase &db, int version, const QString &workspace
                                              "WHERE key = 'workspace_id'"))
                      .toInt(),
                  32);
+    }
+    if (version >= 7) {
+        QCOMPARE(column(db, QStringLiteral("SELECT r.name || '@' || r.version || ':' || r.state "
+                                           "|| ':' || r.channel || ':' || r.known_good || ':' || "
+                                           "r.models_json || ':' || k.created_ms FROM releases r "
+                                           "JOIN signing_keys k ON k.fingerprint = "
+                                           "r.signing_key_fingerprint")),
+                 QStringList({QStringLiteral("gw-firmware@2.5.0:approved:stable:1:[\"GW-4000\"]:"
+                                             "1700000900000")}));
     }
 }
 
