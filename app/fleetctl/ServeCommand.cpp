@@ -2,12 +2,11 @@
 
 #include "CommandContext.h"
 #include "SignalWatcher.h"
-#include "audit/AuditHeadAnchor.h"
-#include "ingest/DeviceReportIngest.h"
-#include "mqtt/MqttClient.h"
-#include "storage/SqliteDatabase.h"
+#include "engine/MqttEngine.h"
+#include "settings/BrokerProfileStore.h"
+#include "settings/KeychainSecretStore.h"
+#include "storage/WorkspaceSession.h"
 
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QSet>
@@ -19,9 +18,9 @@ namespace fleet {
 namespace {
 
 constexpr int summaryIntervalMs = 60 * 1000;
-// After a stop signal, reads go on until the socket has nothing more, but never longer than
-// this: a busy fleet would otherwise keep the process alive.
-constexpr int drainLimitMs = 2000;
+// A keychain that does not answer in this time (a locked wallet waiting for a prompt nobody
+// sees on a server) counts as unavailable.
+constexpr int keychainTimeoutMs = 10 * 1000;
 
 QString describe(const MqttError &error)
 {
@@ -63,12 +62,18 @@ QList<CommandSpec> ServeCommand::commands()
         "connection fails (DNS, TCP, TLS handshake, authentication) the error is printed and "
         "the exit code is 1; a connection lost later is retried with growing delays.\n\nThe "
         "password is read from a file (first line), never from the command line, where other "
-        "users could see it.");
+        "users could see it.\n\nWith --profile NAME the broker profile saved in the workspace (in "
+        "the window's Broker settings) is used; its password comes from --password-file or, "
+        "when not given, from the OS keychain.");
     serve.options = {
         QCommandLineOption(QStringLiteral("broker"),
                            QStringLiteral("The broker: mqtt://HOST[:PORT] or mqtts://HOST[:PORT] "
                                           "(TLS)."),
                            QStringLiteral("URL")),
+        QCommandLineOption(QStringLiteral("profile"),
+                           QStringLiteral("Use the workspace's broker profile NAME instead of "
+                                          "--broker."),
+                           QStringLiteral("NAME")),
         QCommandLineOption(QStringLiteral("ca"),
                            QStringLiteral("CA certificates (PEM) to trust for mqtts:// instead "
                                           "of the system's."),
@@ -93,6 +98,7 @@ QList<CommandSpec> ServeCommand::commands()
     };
     serve.examples = {
         QStringLiteral("serve --broker mqtt://broker.plant-a.local"),
+        QStringLiteral("serve --profile \"Plant A\""),
         QStringLiteral("serve --broker mqtts://broker.example.com:8883 --ca ca.pem "
                        "--username fleetdesk --password-file /etc/fleetdesk/mqtt.pass")};
     serve.run = [this](CommandContext &c) {
@@ -114,14 +120,10 @@ Result<MqttBrokerProfile> ServeCommand::profileFrom(const CommandContext &c)
     if (c.isSet(QStringLiteral("username")))
         profile.username = c.value(QStringLiteral("username"));
     if (c.isSet(QStringLiteral("password-file"))) {
-        const QString path = c.value(QStringLiteral("password-file"));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return Error::notFound(QStringLiteral("Cannot read the password file %1: %2")
-                                       .arg(path, file.errorString()));
-        // The first line only, so a file written by `echo` (with its newline) works.
-        profile.password = QString::fromUtf8(file.readLine()).remove(QLatin1Char('\n'));
-        profile.password.remove(QLatin1Char('\r'));
+        auto password = readPasswordFile(c.value(QStringLiteral("password-file")));
+        if (!password)
+            return password.error();
+        profile.password = password.value();
     }
     profile.clientId = c.value(QStringLiteral("client-id"));
     profile.verifyHostname = !c.isSet(QStringLiteral("no-verify-hostname"));
@@ -130,24 +132,83 @@ Result<MqttBrokerProfile> ServeCommand::profileFrom(const CommandContext &c)
     return profile;
 }
 
+Result<QString> ServeCommand::readPasswordFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::notFound(
+            QStringLiteral("Cannot read the password file %1: %2").arg(path, file.errorString()));
+    // The first line only, so a file written by `echo` (with its newline) works.
+    QString password = QString::fromUtf8(file.readLine()).remove(QLatin1Char('\n'));
+    password.remove(QLatin1Char('\r'));
+    return password;
+}
+
+Result<MqttBrokerProfile> ServeCommand::storedProfile(const CommandContext &c,
+                                                      WorkspaceSession &session)
+{
+    BrokerProfileStore store(session.db(), session.audit());
+    const QString name = c.value(QStringLiteral("profile"));
+    auto stored = store.find(name);
+    if (!stored)
+        return stored.error();
+    MqttBrokerProfile profile = stored->profile;
+    if (c.isSet(QStringLiteral("password-file"))) {
+        auto password = readPasswordFile(c.value(QStringLiteral("password-file")));
+        if (!password)
+            return password.error();
+        profile.password = password.value();
+    } else if (!profile.username.isEmpty()) {
+        auto workspaceId = store.workspaceId();
+        if (!workspaceId)
+            return workspaceId.error();
+        KeychainSecretStore keychain;
+        const SecretOutcome secret = keychain.readAndWait(
+            SecretStore::brokerPasswordKey(workspaceId.value(), name), keychainTimeoutMs);
+        switch (secret.kind) {
+        case SecretOutcome::Kind::Ok:
+            profile.password = secret.secret;
+            break;
+        case SecretOutcome::Kind::NotFound:
+            break; // a user without a password is allowed; the broker decides
+        case SecretOutcome::Kind::Unavailable:
+        case SecretOutcome::Kind::Failed:
+            return Error::failed(
+                QStringLiteral("%1. Give the password with --password-file FILE.")
+                    .arg(secret.message));
+        }
+    }
+    if (Status valid = profile.validate(); !valid)
+        return Error::invalid(valid.error().message);
+    return profile;
+}
+
 int ServeCommand::run(CommandContext &c)
 {
-    if (!c.isSet(QStringLiteral("broker")))
-        return c.usageError(QStringLiteral("--broker URL is required."));
-    auto profile = profileFrom(c);
-    if (!profile)
-        return c.fail(profile.error());
+    const bool fromBroker = c.isSet(QStringLiteral("broker"));
+    const bool fromProfile = c.isSet(QStringLiteral("profile"));
+    if (!fromBroker && !fromProfile)
+        return c.usageError(QStringLiteral("--broker URL (or --profile NAME) is required."));
+    if (fromBroker && fromProfile)
+        return c.usageError(QStringLiteral("Give either --broker URL or --profile NAME, not both."));
+    Result<MqttBrokerProfile> profile = Error::failed({});
+    if (fromBroker) {
+        profile = profileFrom(c);
+        if (!profile)
+            return c.fail(profile.error());
+    }
 
     auto session = c.openSession(CommandContext::Access::ReadWrite);
     if (!session)
         return c.fail(session.error());
-    Workspace &workspace = session.value()->workspace();
-    // The ingest writes through a connection of its own, as in the GUI.
-    auto connection = workspace.openConnection();
-    if (!connection)
-        return c.fail(connection.error());
-    DeviceReportIngest ingest(*connection.value(), c.clock(),
-                              AuditHeadAnchor::pathForWorkspace(workspace.path()));
+    if (fromProfile) {
+        profile = storedProfile(c, *session.value());
+        if (!profile)
+            return c.fail(profile.error());
+    }
+    // The same engine as the window: the client and the ingest run on the engine's thread with
+    // a connection of their own; this thread only reports.
+    MqttEngine engine(session.value()->workspace(), c.clock());
 
     // Installed before connecting, so a signal during the first connection attempt also
     // ends the process cleanly.
@@ -156,45 +217,41 @@ int ServeCommand::run(CommandContext &c)
         return c.fail(Error::failed(
             QStringLiteral("Cannot handle stop signals: %1").arg(stopSignals.errorString())));
 
-    MqttClient client(profile.value());
-    ingest.attach(client);
-
     Output &out = c.out();
+    const QString url = profile->url();
     QEventLoop loop;
     bool everConnected = false;
     bool stopping = false;
-    qint64 messages = 0;
     qint64 messagesAtLastSummary = 0;
     qint64 rejectedAtLastSummary = 0;
     QSet<qint64> changedDevices;
 
-    QObject::connect(&client, &MqttClient::messageReceived, &loop,
-                     [&messages](const QString &, const QByteArray &, int, bool) { ++messages; });
-    QObject::connect(&ingest, &DeviceReportIngest::batchCommitted, &loop,
+    QObject::connect(&engine, &MqttEngine::batchCommitted, &loop,
                      [&changedDevices](int, const QList<qint64> &ids) {
                          for (qint64 id : ids)
                              changedDevices.insert(id);
                      });
-    QObject::connect(&ingest, &DeviceReportIngest::rejected, &loop,
+    QObject::connect(&engine, &MqttEngine::rejected, &loop,
                      [&out](const QString &uid, const QString &reason) {
                          out.warning(
                              QStringLiteral("rejected a report of %1: %2").arg(uid, reason));
                      });
-    QObject::connect(&client, &MqttClient::stateChanged, &loop, [&](MqttClient::State state) {
-        if (stopping)
-            return;
-        if (state == MqttClient::State::Connected) {
-            everConnected = true;
-            out.note(QStringLiteral("connected to %1 (MQTT %2)")
-                         .arg(client.profile().url(), client.negotiatedProtocolVersion() == 5
-                                                          ? QStringLiteral("5")
-                                                          : QStringLiteral("3.1.1")));
-        } else {
-            out.note(QStringLiteral("%1 %2").arg(stateText(state), client.profile().url()));
-        }
-    });
+    QObject::connect(&engine, &MqttEngine::stateChanged, &loop,
+                     [&](MqttClient::State state, int protocolVersion) {
+                         if (stopping)
+                             return;
+                         if (state == MqttClient::State::Connected) {
+                             everConnected = true;
+                             out.note(QStringLiteral("connected to %1 (MQTT %2)")
+                                          .arg(url, protocolVersion == 5
+                                                        ? QStringLiteral("5")
+                                                        : QStringLiteral("3.1.1")));
+                         } else {
+                             out.note(QStringLiteral("%1 %2").arg(stateText(state), url));
+                         }
+                     });
     int exitCode = ExitCodes::value(ExitCode::Ok);
-    QObject::connect(&client, &MqttClient::errorOccurred, &loop, [&](const MqttError &error) {
+    QObject::connect(&engine, &MqttEngine::errorOccurred, &loop, [&](const MqttError &error) {
         if (stopping)
             return;
         if (everConnected) {
@@ -202,8 +259,7 @@ int ServeCommand::run(CommandContext &c)
             out.warning(describe(error));
             return;
         }
-        out.error(QStringLiteral("Cannot connect to %1: %2")
-                      .arg(client.profile().url(), describe(error)));
+        out.error(QStringLiteral("Cannot connect to %1: %2").arg(url, describe(error)));
         exitCode = ExitCodes::value(ExitCode::Failed);
         stopping = true; // the state changes that follow add nothing to the error
         loop.quit();
@@ -212,58 +268,37 @@ int ServeCommand::run(CommandContext &c)
     QTimer summary;
     summary.setInterval(summaryIntervalMs);
     const auto printSummary = [&] {
+        const MqttEngineCounters counters = engine.counters();
         out.note(QStringLiteral("%1 messages, %2 devices changed, %3 rejected")
-                     .arg(messages - messagesAtLastSummary)
+                     .arg(counters.messages - messagesAtLastSummary)
                      .arg(changedDevices.size())
-                     .arg(ingest.rejectedCount() - rejectedAtLastSummary));
-        messagesAtLastSummary = messages;
-        rejectedAtLastSummary = ingest.rejectedCount();
+                     .arg(counters.rejected - rejectedAtLastSummary));
+        messagesAtLastSummary = counters.messages;
+        rejectedAtLastSummary = counters.rejected;
         changedDevices.clear();
     };
     QObject::connect(&summary, &QTimer::timeout, &loop, printSummary);
     summary.start();
 
-    // A stop signal does not end the loop at once: messages already waiting in the socket are
-    // read first (two quiet event-loop passes in a row), so a report the broker delivered just
-    // before the signal is not dropped.
-    QTimer drain;
-    drain.setInterval(0);
-    QElapsedTimer draining;
-    qint64 messagesAtLastPass = -1;
-    int quietPasses = 0;
-    QObject::connect(&drain, &QTimer::timeout, &loop, [&] {
-        quietPasses = messages == messagesAtLastPass ? quietPasses + 1 : 0;
-        messagesAtLastPass = messages;
-        if (quietPasses >= 2 || draining.hasExpired(drainLimitMs))
-            loop.quit();
-    });
     QObject::connect(&stopSignals, &SignalWatcher::signalReceived, &loop, [&](int signalNumber) {
         if (stopping)
             return;
         out.note(QStringLiteral("%1 received, stopping")
                      .arg(signalNumber == SIGINT ? QStringLiteral("SIGINT")
                                                  : QStringLiteral("SIGTERM")));
-        if (!everConnected) {
-            exitCode = ExitCodes::value(ExitCode::Ok);
-            stopping = true;
-            loop.quit();
-            return;
-        }
         stopping = true;
-        draining.start();
-        drain.start();
+        loop.quit();
     });
 
-    if (Status started = client.connectToBroker(); !started)
+    if (Status started = engine.start(profile.value()); !started)
         return c.fail(started.error());
     loop.exec();
-    drain.stop();
     summary.stop();
 
     stopping = true;
-    client.disconnectFromBroker();
-    if (Status flushed = ingest.flush(); !flushed)
-        return c.fail(flushed.error());
+    // Reads what is still in the socket, writes every queued report and disconnects.
+    if (Status stopped = engine.stop(); !stopped)
+        return c.fail(stopped.error());
     if (everConnected)
         printSummary();
     return exitCode;

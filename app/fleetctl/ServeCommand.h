@@ -7,10 +7,12 @@
 namespace fleet {
 
 class CommandContext;
+class WorkspaceSession;
 
-// `fleetctl serve --broker URL`: the MQTT connection and the device-report ingest without a
-// window, with the same core classes the GUI uses, until SIGINT or SIGTERM. On the signal the
-// messages already received are written (nothing is lost) and the client disconnects cleanly.
+// `fleetctl serve --broker URL` or `--profile NAME`: the MQTT connection and the device-report
+// ingest without a window, through the same MqttEngine the GUI runs, until SIGINT or SIGTERM.
+// On the signal the messages already received are written (nothing is lost) and the client
+// disconnects cleanly.
 class ServeCommand final : public CommandGroup
 {
 public:
@@ -22,6 +24,10 @@ private:
     int run(CommandContext &context);
     // The broker profile from --broker and the TLS and credential options.
     static Result<MqttBrokerProfile> profileFrom(const CommandContext &context);
+    // The workspace's profile --profile NAME, its password from --password-file or the keychain.
+    static Result<MqttBrokerProfile> storedProfile(const CommandContext &context,
+                                                   WorkspaceSession &session);
+    static Result<QString> readPasswordFile(const QString &path);
 };
 
 } // namespace fleet

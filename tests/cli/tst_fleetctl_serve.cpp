@@ -6,6 +6,7 @@
 #include "mqtt/MqttClient.h"
 #include "storage/SqliteDatabase.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -164,6 +165,63 @@ private slots:
         QTRY_VERIFY2_WITH_TIMEOUT(
             m_broker->log().contains(QStringLiteral("Client %1 disconnected.").arg(clientId)),
             qPrintable(m_broker->log().right(2000)), 10000);
+    }
+
+    void servesAStoredProfileWithItsPasswordFile()
+    {
+        MosquittoBroker::Options options;
+        options.users = {{QStringLiteral("fleetdesk"), QStringLiteral("profile-pass")}};
+        m_broker = std::make_unique<MosquittoBroker>(options);
+        QVERIFY2(m_broker->start(), qPrintable(m_broker->errorString()));
+        const QString clientId = QStringLiteral("serve-profile-test");
+        {
+            auto db = SqliteDatabase::open(m_cli.workspace(), SqliteDatabase::Access::ReadWrite);
+            QVERIFY(db.ok());
+            QVERIFY(
+                db.value()
+                    ->execute(QStringLiteral("INSERT INTO broker_profiles (name, url, "
+                                             "settings_json, active) VALUES (?, ?, ?, 1)"),
+                              {QStringLiteral("Lab"),
+                               QStringLiteral("mqtt://127.0.0.1:%1").arg(m_broker->port()),
+                               QStringLiteral("{\"username\":\"fleetdesk\",\"clientId\":\"%1\"}")
+                                   .arg(clientId)})
+                    .ok());
+        }
+        const QString passwordFile = m_dir->filePath(QStringLiteral("mqtt.pass"));
+        QFile file(passwordFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("profile-pass\n");
+        file.close();
+
+        startServe({QStringLiteral("--profile"), QStringLiteral("Lab"),
+                    QStringLiteral("--password-file"), passwordFile});
+        QTRY_VERIFY2_WITH_TIMEOUT(subscriptionsOf(clientId) >= 3, qPrintable(diagnostics()), 15000);
+        ::kill(static_cast<pid_t>(m_serve->processId()), SIGTERM);
+        QVERIFY2(m_serve->waitForFinished(30000), qPrintable(diagnostics()));
+        QVERIFY2(m_serve->exitCode() == 0, qPrintable(diagnostics()));
+        const QString err = QString::fromUtf8(m_serve->readAllStandardError());
+        QVERIFY2(
+            err.contains(
+                QStringLiteral("connected to mqtt://127.0.0.1:%1 (MQTT 5)").arg(m_broker->port())),
+            qPrintable(err));
+    }
+
+    void unknownProfileIsNotFound()
+    {
+        const CliResult r = m_cli.run(
+            {QStringLiteral("serve"), QStringLiteral("--profile"), QStringLiteral("Nope")});
+        FLEETCTL_EXPECT_EXIT(r, 3);
+        QVERIFY2(r.errText().contains(QStringLiteral("No broker profile is called 'Nope'")),
+                 r.describe().constData());
+    }
+
+    void brokerAndProfileExcludeEachOther()
+    {
+        const CliResult r =
+            m_cli.run({QStringLiteral("serve"), QStringLiteral("--profile"), QStringLiteral("Lab"),
+                       QStringLiteral("--broker"), QStringLiteral("mqtt://127.0.0.1:1883")});
+        FLEETCTL_EXPECT_EXIT(r, 2);
+        QVERIFY2(r.errText().contains(QStringLiteral("not both")), r.describe().constData());
     }
 
     void unreachableBrokerFailsWithTcpError()
