@@ -82,6 +82,11 @@ qint64 DeviceTableModel::idAt(int row) const
     return values ? values->value(DeviceColumns::Count).toLongLong() : 0;
 }
 
+qint64 DeviceTableModel::rowKey(const QVector<QVariant> &row) const
+{
+    return row.value(DeviceColumns::Count).toLongLong();
+}
+
 DeviceQueryWorker *DeviceTableModel::queryWorker() const
 {
     return static_cast<DeviceQueryWorker *>(worker());

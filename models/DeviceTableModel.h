@@ -47,6 +47,8 @@ public:
 
 protected:
     QVariant cellData(const QVector<QVariant> &row, int column, int role) const override;
+    // The device's row id: selections follow a device across live updates.
+    qint64 rowKey(const QVector<QVariant> &row) const override;
 
 private:
     DeviceFilter m_filter;

@@ -1,5 +1,8 @@
 #include "PagedTableModel.h"
 
+#include <climits>
+#include <utility>
+
 namespace fleet {
 
 QString PagedTableModel::placeholderText()
@@ -118,6 +121,85 @@ void PagedTableModel::refresh()
         Qt::QueuedConnection);
 }
 
+void PagedTableModel::refreshInPlace()
+{
+    if (!m_source || m_resetPending)
+        return; // the query's first answer is still to come and brings fresh rows anyway
+    if (m_inPlaceGeneration != 0 && isCurrent(m_inPlaceGeneration)) {
+        m_inPlaceAgain = true;
+        return;
+    }
+    const quint64 generation = nextGeneration();
+    m_inPlaceGeneration = generation;
+    QList<int> pages = m_cache.pages();
+    if (pages.isEmpty())
+        pages.append(0);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [worker = m_worker, generation, source = m_source, pages] {
+            worker->refetch(generation, source, pages, kPageSize);
+        },
+        Qt::QueuedConnection);
+}
+
+qint64 PagedTableModel::rowKey(const QVector<QVariant> &) const
+{
+    return 0;
+}
+
+void PagedTableModel::applyInPlace(qint64 count, const QMap<int, PageRows> &pages)
+{
+    const qint64 oldCount = m_count;
+    // The count first, at the end of the table, so no existing index changes its row yet.
+    if (count > oldCount) {
+        beginInsertRows({}, int(oldCount), int(std::min<qint64>(count, INT_MAX) - 1));
+        m_count = count;
+        endInsertRows();
+    } else if (count < oldCount) {
+        beginRemoveRows({}, int(count), int(oldCount - 1));
+        m_count = count;
+        endRemoveRows();
+    }
+    // Then the rows: a row that moved within the loaded pages takes its selection along.
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    remapPersistentIndexes(pages);
+    // Pages not re-read (evicted meanwhile) are dropped; they load again when looked at.
+    m_cache.clear();
+    m_requested.clear();
+    for (auto it = pages.begin(); it != pages.end(); ++it)
+        m_cache.insert(it.key(), it.value());
+    emit layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    for (auto it = pages.begin(); it != pages.end(); ++it)
+        announcePage(it.key());
+    if (count != oldCount)
+        emit countChanged(count);
+}
+
+void PagedTableModel::remapPersistentIndexes(const QMap<int, PageRows> &pages)
+{
+    const QModelIndexList from = persistentIndexList();
+    if (from.isEmpty())
+        return;
+    QHash<qint64, int> newRowOfKey;
+    for (auto it = pages.begin(); it != pages.end(); ++it) {
+        const PageRows &rows = it.value();
+        for (int i = 0; i < rows.size(); ++i) {
+            const qint64 key = rowKey(rows[i]);
+            if (key != 0)
+                newRowOfKey.insert(key, it.key() * kPageSize + i);
+        }
+    }
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (const QModelIndex &index : from) {
+        const QVector<QVariant> *old = loadedRow(index.row());
+        const qint64 key = old ? rowKey(*old) : 0;
+        const int row = key != 0 ? newRowOfKey.value(key, index.row()) : index.row();
+        to.append(row < m_count ? createIndex(row, index.column()) : QModelIndex());
+    }
+    changePersistentIndexList(from, to);
+}
+
 void PagedTableModel::onCounted(quint64 generation, qint64 count, const PageRows &firstPage)
 {
     if (!isCurrent(generation))
@@ -148,6 +230,13 @@ void PagedTableModel::onRefetched(quint64 generation, qint64 count,
 {
     if (!isCurrent(generation))
         return;
+    if (generation == m_inPlaceGeneration) {
+        m_inPlaceGeneration = 0;
+        applyInPlace(count, pages);
+        if (std::exchange(m_inPlaceAgain, false))
+            refreshInPlace();
+        return;
+    }
     if (count != m_count || m_resetPending) {
         // Rows moved (or a new query's rows arrive): a selection kept by row number would now
         // point at other items.
@@ -177,6 +266,8 @@ void PagedTableModel::onFailed(quint64 generation, const QString &message)
 {
     if (!isCurrent(generation))
         return;
+    if (generation == m_inPlaceGeneration)
+        m_inPlaceGeneration = 0;
     // The failed pages stay marked as requested: asking again on every repaint would only
     // repeat the error. The next query or refresh starts afresh.
     setLoading(false);

@@ -42,6 +42,11 @@ public:
 public slots:
     // Re-reads the current query (after a write); keeps the view's state when the count holds.
     void refresh();
+    // Re-reads the loaded pages for a live update (devices reporting over MQTT) and never resets:
+    // rows change in place, a changed count adds or removes rows at the end, and persistent
+    // indexes (selection, current index) follow their row's key (rowKey()) when it moved within
+    // the loaded pages. Calls arriving while one is running are folded into one more.
+    void refreshInPlace();
 
 signals:
     void loadingChanged(bool loading);
@@ -62,11 +67,15 @@ protected:
 
     // A cell of a loaded row; `row` holds the source's raw values.
     virtual QVariant cellData(const QVector<QVariant> &row, int column, int role) const = 0;
+    // What identifies a row across refreshes (a row id); 0 when rows have no stable key.
+    virtual qint64 rowKey(const QVector<QVariant> &row) const;
 
 private:
     void onCounted(quint64 generation, qint64 count, const PageRows &firstPage);
     void onPageFetched(quint64 generation, int page, const PageRows &rows);
     void onRefetched(quint64 generation, qint64 count, const QMap<int, PageRows> &pages);
+    void applyInPlace(qint64 count, const QMap<int, PageRows> &pages);
+    void remapPersistentIndexes(const QMap<int, PageRows> &pages);
     void onFailed(quint64 generation, const QString &message);
     // Const because data() discovers which pages are wanted.
     const QVector<QVariant> *rowOrRequest(int row) const;
@@ -87,6 +96,9 @@ private:
     bool m_resetPending = false;
     mutable PageCache m_cache{kMaxCachedPages};
     mutable QSet<int> m_requested;
+    // The generation of a running refreshInPlace(), and whether another was asked for meanwhile.
+    quint64 m_inPlaceGeneration = 0;
+    bool m_inPlaceAgain = false;
 };
 
 } // namespace fleet

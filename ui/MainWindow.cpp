@@ -8,6 +8,9 @@
 #include "common/PlaceholderPage.h"
 #include "common/Prompts.h"
 #include "devices/DevicesPage.h"
+#include "settings/ConnectionController.h"
+#include "settings/ConnectionStatusLabel.h"
+#include "settings/KeychainSecretStore.h"
 #include "storage/SqliteDatabase.h"
 #include "storage/WorkspaceBackup.h"
 #include "storage/WorkspaceSession.h"
@@ -41,16 +44,24 @@ struct BackupOutcome
 } // namespace
 
 MainWindow::MainWindow(WorkspaceSession &session, QWidget *parent)
+    : MainWindow(session, std::make_unique<KeychainSecretStore>(), parent)
+{}
+
+MainWindow::MainWindow(WorkspaceSession &session, std::unique_ptr<SecretStore> secrets,
+                       QWidget *parent)
     : QMainWindow(parent)
     , m_pathLabel(new QLabel(this))
     , m_countLabel(new QLabel(this))
     , m_operatorLabel(new QLabel(this))
+    , m_secrets(std::move(secrets))
+    , m_connectionStatus(new ConnectionStatusLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     m_pathLabel->setObjectName(QStringLiteral("workspacePathLabel"));
     m_countLabel->setObjectName(QStringLiteral("deviceCountLabel"));
     m_operatorLabel->setObjectName(QStringLiteral("operatorLabel"));
     statusBar()->addWidget(m_pathLabel, 1);
+    statusBar()->addPermanentWidget(m_connectionStatus);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_operatorLabel);
 
@@ -64,13 +75,20 @@ MainWindow::MainWindow(WorkspaceSession &session, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // The MQTT engine writes into the session's workspace: it stops (and flushes) first.
+    m_connectionStatus->setEngine(nullptr);
+    delete m_connection;
+    m_connection = nullptr;
     // The pages use the session: they go first.
     delete centralWidget();
 }
 
 void MainWindow::installSession(WorkspaceSession &session)
 {
-    // Pages of a previous workspace go before the session they use.
+    // The connection and the pages of a previous workspace go before the session they use.
+    m_connectionStatus->setEngine(nullptr);
+    delete m_connection;
+    m_connection = nullptr;
     delete takeCentralWidget();
     m_session = &session;
     setWindowTitle(tr("Fleetdesk — %1").arg(session.workspace().path()));
@@ -108,6 +126,14 @@ void MainWindow::installSession(WorkspaceSession &session)
     m_sections->setObjectName(QStringLiteral("sections"));
 
     m_devicesPage = new DevicesPage(session, m_sections);
+    m_connection = new ConnectionController(session, *m_secrets, this);
+    m_connectionStatus->setEngine(&m_connection->engine());
+    connect(&m_connection->engine(), &MqttEngine::batchCommitted, m_devicesPage,
+            [page = m_devicesPage](int, const QList<qint64> &ids) {
+                page->scheduleLiveRefresh(ids);
+            });
+    connect(m_connection, &ConnectionController::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     m_auditPage = new AuditPage(session, m_sections);
     const QString notBuilt = tr("Not built yet.");
     struct SectionSpec
@@ -244,6 +270,12 @@ void MainWindow::buildMenus()
         tools->addAction(tr("Set &operator name…"), this, &MainWindow::askForOperatorName);
     setOperator->setEnabled(writable);
     tools->addAction(tr("&Verify audit trail"), this, &MainWindow::verifyAuditTrail);
+
+    QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
+    settingsMenu->addAction(m_connection->settingsAction());
+    settingsMenu->addSeparator();
+    settingsMenu->addAction(m_connection->connectAction());
+    settingsMenu->addAction(m_connection->disconnectAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Fleetdesk"), this, &MainWindow::showAbout);

@@ -10,7 +10,10 @@ class QStackedWidget;
 namespace fleet {
 
 class AuditPage;
+class ConnectionController;
+class ConnectionStatusLabel;
 class DevicesPage;
+class SecretStore;
 class WorkspaceSession;
 
 // The frame: section navigation on the left, the section on the right, menus and a status bar
@@ -25,6 +28,9 @@ public:
     // Shows `session`, which the caller keeps alive. A workspace opened from the File menu
     // later is owned by the window.
     explicit MainWindow(WorkspaceSession &session, QWidget *parent = nullptr);
+    // The same, with the store that keeps broker passwords (the OS keychain when not given).
+    MainWindow(WorkspaceSession &session, std::unique_ptr<SecretStore> secrets,
+               QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showSection(Section section);
@@ -35,6 +41,9 @@ public:
     QListWidget *navigation() const { return m_navigation; }
     QLabel *banner() const { return m_banner; }
     WorkspaceSession &session() const { return *m_session; }
+    // The MQTT connection of the current workspace (engine, connect actions, broker dialog).
+    ConnectionController *connection() const { return m_connection; }
+    ConnectionStatusLabel *connectionStatus() const { return m_connectionStatus; }
 
     // What the menu commands run once their dialogs are answered.
     bool openWorkspace(const QString &path, bool create);
@@ -72,6 +81,9 @@ private:
     QLabel *m_pathLabel;
     QLabel *m_countLabel;
     QLabel *m_operatorLabel;
+    std::unique_ptr<SecretStore> m_secrets;
+    ConnectionStatusLabel *m_connectionStatus;
+    ConnectionController *m_connection = nullptr; // one per workspace session
 };
 
 } // namespace fleet

@@ -99,7 +99,7 @@ private slots:
     {
         const QStringList expected = {QStringLiteral("File"), QStringLiteral("Edit"),
                                       QStringLiteral("View"), QStringLiteral("Tools"),
-                                      QStringLiteral("Help")};
+                                      QStringLiteral("Settings"), QStringLiteral("Help")};
         QStringList menus;
         for (QAction *action : m_window->menuBar()->actions())
             menus << action->text().remove(QLatin1Char('&'));
@@ -115,11 +115,14 @@ private slots:
         QCOMPARE(menuTexts(2), QStringList{QStringLiteral("Columns…")});
         QCOMPARE(menuTexts(3), (QStringList{QStringLiteral("Set operator name…"),
                                             QStringLiteral("Verify audit trail")}));
+        QCOMPARE(menuTexts(4), (QStringList{QStringLiteral("Broker settings…"),
+                                            QStringLiteral("Connect to broker"),
+                                            QStringLiteral("Disconnect from broker")}));
     }
 
     void aboutNamesTheLicence()
     {
-        QMenu *help = m_window->menuBar()->actions().at(4)->menu();
+        QMenu *help = m_window->menuBar()->actions().at(5)->menu();
         help->actions().first()->trigger();
         auto *about = m_window->findChild<QMessageBox *>(QStringLiteral("aboutBox"));
         QVERIFY(about);

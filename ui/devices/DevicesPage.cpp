@@ -37,6 +37,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace fleet {
 
@@ -94,6 +95,20 @@ DevicesPage::DevicesPage(WorkspaceSession &session, QWidget *parent)
         emit inventoryChanged();
     });
     connect(m_details, &DeviceDetailsPane::failed, this, &DevicesPage::showError);
+
+    m_liveRefreshTimer = new QTimer(this);
+    m_liveRefreshTimer->setSingleShot(true);
+    m_liveRefreshTimer->setInterval(400);
+    connect(m_liveRefreshTimer, &QTimer::timeout, this, [this] {
+        m_model->refreshInPlace();
+        if (std::exchange(m_liveDetailsChanged, false))
+            m_details->reload();
+    });
+    // Facet counts (and the fleet total) scan more than the visible rows: less often.
+    m_liveFacetTimer = new QTimer(this);
+    m_liveFacetTimer->setSingleShot(true);
+    m_liveFacetTimer->setInterval(5000);
+    connect(m_liveFacetTimer, &QTimer::timeout, this, &DevicesPage::loadFacets);
 
     m_details->setWritable(m_writable);
     m_savedFilters->setWritable(m_writable);
@@ -371,6 +386,17 @@ void DevicesPage::refresh()
     m_details->auditTab()->refresh();
     m_savedFilters->reload();
     emit inventoryChanged();
+}
+
+void DevicesPage::scheduleLiveRefresh(const QList<qint64> &changedDeviceIds)
+{
+    if (m_details->deviceId() != 0 && changedDeviceIds.contains(m_details->deviceId()))
+        m_liveDetailsChanged = true;
+    // Not restarted while pending: a steady stream of batches still refreshes every interval.
+    if (!m_liveRefreshTimer->isActive())
+        m_liveRefreshTimer->start();
+    if (!m_liveFacetTimer->isActive())
+        m_liveFacetTimer->start();
 }
 
 void DevicesPage::copySelectionAsCsv()

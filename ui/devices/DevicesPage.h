@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QTimer>
 #include <QWidget>
 
 class QAction;
@@ -60,6 +61,9 @@ public:
     void runBulkAction(BulkAction::Kind kind, const QString &value, const QString &reason);
     // Re-reads the table, facets and details after something changed the inventory.
     void refresh();
+    // Devices changed behind the table (reports arriving over MQTT): the loaded rows are
+    // re-read in place, at most a few times a second, keeping selection and scroll position.
+    void scheduleLiveRefresh(const QList<qint64> &changedDeviceIds);
 
 signals:
     void totalDevicesChanged(qint64 total);
@@ -109,6 +113,10 @@ private:
     QAction *m_exportAction = nullptr;
     QAction *m_refreshAction = nullptr;
     QHash<int, QAction *> m_bulkActions;
+    // Live updates are coalesced: one table refresh per interval, facets less often.
+    QTimer *m_liveRefreshTimer = nullptr;
+    QTimer *m_liveFacetTimer = nullptr;
+    bool m_liveDetailsChanged = false;
 };
 
 } // namespace fleet
