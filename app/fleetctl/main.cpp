@@ -3,12 +3,15 @@
 
 #include "AuditCommands.h"
 #include "BackupCommand.h"
+#include "BrokerCommands.h"
 #include "CommandRegistry.h"
 #include "DbCommands.h"
 #include "DeviceCommands.h"
 #include "FilterCommands.h"
+#include "FirmwareCommands.h"
 #include "GroupCommands.h"
 #include "InventoryCommands.h"
+#include "JobCommands.h"
 #include "ServeCommand.h"
 #include "WorkspaceCommands.h"
 #include "util/Clock.h"
@@ -27,11 +30,14 @@ int main(int argc, char *argv[])
     registry.add(std::make_unique<fleet::WorkspaceCommands>());
     registry.add(std::make_unique<fleet::InventoryCommands>());
     registry.add(std::make_unique<fleet::DeviceCommands>());
+    registry.add(std::make_unique<fleet::JobCommands>());
+    registry.add(std::make_unique<fleet::FirmwareCommands>());
     registry.add(std::make_unique<fleet::GroupCommands>());
     registry.add(std::make_unique<fleet::FilterCommands>());
     registry.add(std::make_unique<fleet::AuditCommands>());
     registry.add(std::make_unique<fleet::BackupCommand>());
     registry.add(std::make_unique<fleet::DbCommands>());
+    registry.add(std::make_unique<fleet::BrokerCommands>());
     registry.add(std::make_unique<fleet::ServeCommand>());
     return registry.run(QCoreApplication::arguments());
 }

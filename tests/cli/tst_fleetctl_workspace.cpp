@@ -400,8 +400,29 @@ private slots:
         row("db check", {QStringLiteral("--full"), QStringLiteral("quick_check")});
         row("db info", {QStringLiteral("schema")});
         row("db upgrade", {QStringLiteral(".bak"), QStringLiteral("older Fleetdesk")});
-        row("serve", {QStringLiteral("--broker URL"), QStringLiteral("--password-file FILE"),
+        row("serve", {QStringLiteral("--broker URL"), QStringLiteral("--profile NAME"),
+                      QStringLiteral("--password-file FILE"),
                       QStringLiteral("--ca FILE"), QStringLiteral("SIGTERM")});
+        row("firmware import", {QStringLiteral("--manifest FILE"), QStringLiteral("--model MODEL")});
+        row("firmware list", {QStringLiteral("newest version first")});
+        row("firmware show", {QStringLiteral("ID")});
+        row("firmware set", {QStringLiteral("--known-good")});
+        row("firmware approve", {QStringLiteral("--passphrase-file FILE")});
+        row("firmware revoke", {QStringLiteral("--reason TEXT")});
+        row("firmware verify", {QStringLiteral("re-hashes")});
+        row("firmware keygen", {QStringLiteral("0600"), QStringLiteral("--replace")});
+        row("firmware check", {QStringLiteral("--device UID"), QStringLiteral("--rollback")});
+        row("job send", {QStringLiteral("--device UID"), QStringLiteral("--kind KIND"),
+                         QStringLiteral("fleetctl serve")});
+        row("job list", {QStringLiteral("--state STATE"), QStringLiteral("--device UID")});
+        row("job show", {QStringLiteral("JOB_ID")});
+        row("job cancel", {QStringLiteral("--reason TEXT")});
+        row("broker list", {QStringLiteral("--json")});
+        row("broker add", {QStringLiteral("--url URL"), QStringLiteral("--username NAME"),
+                           QStringLiteral("--inflight N"), QStringLiteral("--activate")});
+        row("broker delete", {QStringLiteral("NAME")});
+        row("broker activate", {QStringLiteral("NAME")});
+        row("broker set-password", {QStringLiteral("--password-file FILE")});
     }
 
     void helpOnEveryCommand()
@@ -452,7 +473,17 @@ private slots:
             QStringLiteral("audit list"),       QStringLiteral("audit verify"),
             QStringLiteral("audit export"),     QStringLiteral("backup"),
             QStringLiteral("db check"),         QStringLiteral("db info"),
-            QStringLiteral("db upgrade"),       QStringLiteral("serve")};
+            QStringLiteral("db upgrade"),       QStringLiteral("serve"),
+            QStringLiteral("firmware import"),  QStringLiteral("firmware list"),
+            QStringLiteral("firmware show"),    QStringLiteral("firmware set"),
+            QStringLiteral("firmware approve"), QStringLiteral("firmware revoke"),
+            QStringLiteral("firmware verify"),  QStringLiteral("firmware keygen"),
+            QStringLiteral("firmware check"),   QStringLiteral("job send"),
+            QStringLiteral("job list"),         QStringLiteral("job show"),
+            QStringLiteral("job cancel"),
+            QStringLiteral("broker list"),      QStringLiteral("broker add"),
+            QStringLiteral("broker delete"),    QStringLiteral("broker activate"),
+            QStringLiteral("broker set-password")};
         QCOMPARE(listed, tested);
         for (const QString &global :
              {QStringLiteral("--workspace PATH"), QStringLiteral("--json"),
