@@ -1,5 +1,6 @@
 #include "DevicePayloadParser.h"
 
+#include "protocol/HeartbeatFastPath.h"
 #include "protocol/JsonFieldReader.h"
 
 #include <QRegularExpression>
@@ -143,9 +144,10 @@ void readHealthChecks(JsonFieldReader &reader, QList<HealthCheck> *checks)
         JsonFieldReader item(items.at(i).toObject(), path);
         HealthCheck check;
         item.string(QStringLiteral("name"), Need::Required, &check.name, 64);
-        item.choice(QStringLiteral("status"), Need::Required,
-                    {QStringLiteral("ok"), QStringLiteral("warn"), QStringLiteral("fail")},
-                    &check.status);
+        // Built once: every heartbeat has checks.
+        static const QStringList statuses{QStringLiteral("ok"), QStringLiteral("warn"),
+                                          QStringLiteral("fail")};
+        item.choice(QStringLiteral("status"), Need::Required, statuses, &check.status);
         item.string(QStringLiteral("detail"), Need::Optional, &check.detail, 1024);
         if (item.ok() && check.name.trimmed().isEmpty())
             item.fail(
@@ -197,8 +199,8 @@ Result<PresenceReport> DevicePayloadParser::parsePresence(const DeviceTopic &top
     PresenceReport report;
     readHeader(reader, topic, &report.header);
     QString state;
-    reader.choice(QStringLiteral("state"), Need::Required,
-                  {QStringLiteral("online"), QStringLiteral("offline")}, &state);
+    static const QStringList states{QStringLiteral("online"), QStringLiteral("offline")};
+    reader.choice(QStringLiteral("state"), Need::Required, states, &state);
     report.online = state == QLatin1String("online");
     reader.string(QStringLiteral("agent"), Need::Optional, &report.agent, 128);
     return finish(reader, std::move(report));
@@ -240,6 +242,16 @@ Result<InventoryReport> DevicePayloadParser::parseInventory(const DeviceTopic &t
 
 Result<HeartbeatReport> DevicePayloadParser::parseHeartbeat(const DeviceTopic &topic,
                                                             const QByteArray &payload)
+{
+    if (topic.channel() == DeviceTopic::Channel::Heartbeat) {
+        if (auto report = HeartbeatFastPath::parse(topic.deviceId(), payload))
+            return std::move(*report);
+    }
+    return parseHeartbeatInGeneral(topic, payload);
+}
+
+Result<HeartbeatReport> DevicePayloadParser::parseHeartbeatInGeneral(const DeviceTopic &topic,
+                                                                     const QByteArray &payload)
 {
     if (topic.channel() != DeviceTopic::Channel::Heartbeat)
         return channelMismatch(topic, QStringLiteral("heartbeat"));

@@ -28,8 +28,13 @@ public:
                                                 const QByteArray &payload);
     static Result<InventoryReport> parseInventory(const DeviceTopic &topic,
                                                   const QByteArray &payload);
+    // The usual heartbeat goes through HeartbeatFastPath; anything else, and every error,
+    // through parseHeartbeatInGeneral().
     static Result<HeartbeatReport> parseHeartbeat(const DeviceTopic &topic,
                                                   const QByteArray &payload);
+    // The heartbeat parser without the fast path: what the fast path is checked against.
+    static Result<HeartbeatReport> parseHeartbeatInGeneral(const DeviceTopic &topic,
+                                                           const QByteArray &payload);
     // For the JobProgress and JobResult channels: final states only on result, the others
     // only on progress, and the payload's job_id must be the topic's.
     static Result<JobProgressReport> parseJobProgress(const DeviceTopic &topic,

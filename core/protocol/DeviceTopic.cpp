@@ -22,7 +22,7 @@ QString quoted(const QString &text)
     return QLatin1Char('"') + text.left(shown) + QStringLiteral("…\"");
 }
 
-std::optional<DeviceTopic::Channel> deviceLevelChannel(const QString &name)
+std::optional<DeviceTopic::Channel> deviceLevelChannel(QStringView name)
 {
     if (name == QLatin1String("presence"))
         return DeviceTopic::Channel::Presence;
@@ -54,6 +54,11 @@ QString DeviceTopic::deviceReportsFilter()
 }
 
 bool DeviceTopic::isValidId(const QString &id)
+{
+    return isValidIdView(id);
+}
+
+bool DeviceTopic::isValidIdView(QStringView id)
 {
     if (id.isEmpty() || id.size() > maxIdLength)
         return false;
@@ -120,8 +125,9 @@ Result<DeviceTopic> DeviceTopic::parse(const QString &topic)
             QStringLiteral("topic %1 has a wildcard (+ or #); a message is published to one "
                            "concrete topic")
                 .arg(quoted(topic)));
-    const QStringList levels = topic.split(QLatin1Char('/'));
-    for (const QString &level : levels)
+    // Views into the topic, not copies: every message received is parsed here.
+    const QList<QStringView> levels = QStringView(topic).split(u'/');
+    for (const QStringView level : levels)
         if (level.isEmpty())
             return Error::invalid(
                 QStringLiteral("topic %1 has an empty level (leading, trailing or double /)")
@@ -130,13 +136,13 @@ Result<DeviceTopic> DeviceTopic::parse(const QString &topic)
         return Error::invalid(
             QStringLiteral("topic %1 is not a device topic (expected %2/{deviceId}/...)")
                 .arg(quoted(topic), prefix()));
-    const QString expectedVersion = QStringLiteral("v%1").arg(protocolVersion);
+    static const QString expectedVersion = QStringLiteral("v%1").arg(protocolVersion);
     if (levels.at(1) != expectedVersion)
         return Error::invalid(
             QStringLiteral("topic %1 uses protocol version %2; this Fleetdesk speaks %3")
-                .arg(quoted(topic), quoted(levels.at(1)), expectedVersion));
-    const QString &deviceId = levels.at(3);
-    if (!isValidId(deviceId))
+                .arg(quoted(topic), quoted(levels.at(1).toString()), expectedVersion));
+    const QStringView deviceId = levels.at(3);
+    if (!isValidIdView(deviceId))
         return Error::invalid(
             QStringLiteral("topic %1 has an invalid device id: use 1 to %2 of A-Z a-z 0-9 . _ : -")
                 .arg(quoted(topic))
@@ -147,23 +153,23 @@ Result<DeviceTopic> DeviceTopic::parse(const QString &topic)
             return Error::invalid(
                 QStringLiteral("topic %1 has unknown channel %2 (expected presence, inventory, "
                                "heartbeat or jobs)")
-                    .arg(quoted(topic), quoted(levels.at(4))));
-        return DeviceTopic(deviceId, *channel, {});
+                    .arg(quoted(topic), quoted(levels.at(4).toString())));
+        return DeviceTopic(deviceId.toString(), *channel, {});
     }
     if (levels.size() == 7 && levels.at(4) == kJobs) {
-        const QString &jobId = levels.at(5);
-        if (!isValidId(jobId))
+        const QStringView jobId = levels.at(5);
+        if (!isValidIdView(jobId))
             return Error::invalid(
                 QStringLiteral("topic %1 has an invalid job id: use 1 to %2 of A-Z a-z 0-9 . _ : -")
                     .arg(quoted(topic))
                     .arg(maxIdLength));
         if (levels.at(6) == QLatin1String("progress"))
-            return DeviceTopic(deviceId, Channel::JobProgress, jobId);
+            return DeviceTopic(deviceId.toString(), Channel::JobProgress, jobId.toString());
         if (levels.at(6) == QLatin1String("result"))
-            return DeviceTopic(deviceId, Channel::JobResult, jobId);
+            return DeviceTopic(deviceId.toString(), Channel::JobResult, jobId.toString());
         return Error::invalid(
             QStringLiteral("topic %1 has unknown job channel %2 (expected progress or result)")
-                .arg(quoted(topic), quoted(levels.at(6))));
+                .arg(quoted(topic), quoted(levels.at(6).toString())));
     }
     return Error::invalid(
         QStringLiteral("topic %1 has an unexpected shape (expected %2/{deviceId}/{channel} or "

@@ -34,6 +34,7 @@ public:
     // Device and job ids: 1 to 128 of [A-Za-z0-9._:-]. The set leaves out "/", "+", "#" and "$",
     // so an id can never change the shape of a topic or the meaning of an ACL pattern.
     static bool isValidId(const QString &id);
+    static bool isValidIdView(QStringView id); // the same, without a copy
 
     static Result<DeviceTopic> parse(const QString &topic);
     // jobId is needed for JobProgress and JobResult and must be empty otherwise.

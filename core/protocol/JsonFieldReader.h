@@ -5,7 +5,6 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -32,6 +31,9 @@ public:
     // parser sees them, so a hostile payload costs one linear scan.
     static Result<QJsonObject> decodeObject(const QByteArray &payload, qsizetype maxBytes,
                                             int maxDepth);
+    // The time timestamp() reads from `text` (in the zone it names); invalid when `text` is not
+    // an RFC 3339 date and time with a zone and at most milliseconds.
+    static QDateTime parseTimestamp(const QString &text);
 
     explicit JsonFieldReader(QJsonObject object, QString path = {});
 
@@ -62,7 +64,9 @@ private:
 
     QJsonObject m_object;
     QString m_path;
-    QSet<QString> m_known;
+    // The keys asked for. A payload has a dozen fields: a linear scan beats hashing each key.
+    QStringList m_known;
+    qsizetype m_knownPresent = 0; // keys of m_known that the object has
     std::optional<Error> m_error;
     QJsonValue m_current;
 };

@@ -1,5 +1,7 @@
 #include "SequenceGuard.h"
 
+#include <algorithm>
+
 namespace fleet {
 
 namespace {
@@ -42,11 +44,28 @@ QString SequenceGuard::verdictName(Verdict verdict)
     return {};
 }
 
+int SequenceGuard::fixedIndex(const QString &stream)
+{
+    if (stream == QLatin1String("heartbeat"))
+        return 0;
+    if (stream == QLatin1String("presence"))
+        return 1;
+    if (stream == QLatin1String("inventory"))
+        return 2;
+    return -1;
+}
+
 SequenceGuard::Verdict SequenceGuard::classify(const DeviceStreams *streams, const QString &stream,
                                                qint64 seq) const
 {
     if (!streams)
         return Verdict::Fresh;
+    if (const int index = fixedIndex(stream); index >= 0) {
+        const qint64 last = streams->fixed[index];
+        if (last < 0 || seq > last)
+            return Verdict::Fresh;
+        return seq == last ? Verdict::Duplicate : Verdict::OutOfOrder;
+    }
     const auto it = streams->lastSeq.constFind(stream);
     if (it != streams->lastSeq.constEnd()) {
         if (seq == it.value())
@@ -71,14 +90,23 @@ SequenceGuard::Verdict SequenceGuard::classify(const DeviceTopic &topic, qint64 
 
 SequenceGuard::Verdict SequenceGuard::accept(const DeviceTopic &topic, qint64 seq)
 {
-    const Verdict verdict = classify(topic, seq);
+    const QString stream = streamOf(topic);
+    if (stream.isEmpty() || seq < 0)
+        return Verdict::OutOfOrder;
+    // One look-up of the device for both the verdict and the record: this runs per message.
+    auto it = m_devices.find(topic.deviceId());
+    const Verdict verdict = classify(it == m_devices.end() ? nullptr : &it.value(), stream, seq);
     if (verdict == Verdict::Fresh)
-        record(m_devices[topic.deviceId()], streamOf(topic), seq);
+        record(it == m_devices.end() ? m_devices[topic.deviceId()] : it.value(), stream, seq);
     return verdict;
 }
 
 void SequenceGuard::record(DeviceStreams &streams, const QString &stream, qint64 seq)
 {
+    if (const int index = fixedIndex(stream); index >= 0) {
+        streams.fixed[index] = std::max(streams.fixed[index], seq);
+        return;
+    }
     auto it = streams.lastSeq.find(stream);
     if (it != streams.lastSeq.end()) {
         it.value() = std::max(it.value(), seq);
@@ -107,7 +135,13 @@ std::optional<qint64> SequenceGuard::lastSeq(const DeviceTopic &topic) const
     const auto device = m_devices.constFind(topic.deviceId());
     if (device == m_devices.constEnd())
         return std::nullopt;
-    const auto it = device->lastSeq.constFind(streamOf(topic));
+    const QString stream = streamOf(topic);
+    if (const int index = fixedIndex(stream); index >= 0) {
+        if (device->fixed[index] < 0)
+            return std::nullopt;
+        return device->fixed[index];
+    }
+    const auto it = device->lastSeq.constFind(stream);
     if (it == device->lastSeq.constEnd())
         return std::nullopt;
     return it.value();
@@ -128,7 +162,10 @@ void SequenceGuard::forgetDevice(const QString &deviceId)
 qsizetype SequenceGuard::streamCount(const QString &deviceId) const
 {
     const auto it = m_devices.constFind(deviceId);
-    return it == m_devices.constEnd() ? 0 : it->lastSeq.size();
+    if (it == m_devices.constEnd())
+        return 0;
+    return it->lastSeq.size() + std::count_if(std::begin(it->fixed), std::end(it->fixed),
+                                              [](qint64 seq) { return seq >= 0; });
 }
 
 } // namespace fleet

@@ -50,10 +50,15 @@ public:
 private:
     struct DeviceStreams
     {
-        QHash<QString, qint64> lastSeq;
+        // Presence, inventory and heartbeat: every device has them, so they are fields rather
+        // than hash entries (a hash per device cost ~1 KB and a look-up per heartbeat). -1: none.
+        qint64 fixed[3] = {-1, -1, -1};
+        QHash<QString, qint64> lastSeq; // every other stream: the jobs/{jobId} ones
         std::optional<qint64> evictedJobFloor;
         int jobStreams = 0;
     };
+    // The index in DeviceStreams::fixed, or -1 for a stream kept in lastSeq.
+    static int fixedIndex(const QString &stream);
 
     Verdict classify(const DeviceStreams *streams, const QString &stream, qint64 seq) const;
     void record(DeviceStreams &streams, const QString &stream, qint64 seq);
