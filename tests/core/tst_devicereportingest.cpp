@@ -3,6 +3,8 @@
 #include "audit/AuditHeadAnchor.h"
 #include "audit/AuditVerifier.h"
 #include "ingest/DeviceReportIngest.h"
+#include "jobs/JobService.h"
+#include "jobs/JobStore.h"
 #include "mqtt/MqttClient.h"
 #include "storage/Workspace.h"
 
@@ -73,6 +75,24 @@ QByteArray presencePayload(qint64 seq, bool online)
     return toJson(o);
 }
 
+QString jobTopic(const QString &uid, const QString &jobId, const char *channel)
+{
+    return QStringLiteral("fleet/v1/devices/%1/jobs/%2/%3").arg(uid, jobId, QLatin1String(channel));
+}
+
+QByteArray jobReportPayload(qint64 seq, const QString &jobId, const QString &state,
+                            std::optional<int> percent = {}, const QString &reason = {})
+{
+    QJsonObject o = envelope(seq);
+    o.insert(QStringLiteral("job_id"), jobId);
+    o.insert(QStringLiteral("state"), state);
+    if (percent)
+        o.insert(QStringLiteral("percent"), *percent);
+    if (!reason.isEmpty())
+        o.insert(QStringLiteral("reason"), reason);
+    return toJson(o);
+}
+
 // A workspace plus an ingest on its own connection, as the application wires them.
 struct Fixture
 {
@@ -96,6 +116,26 @@ struct Fixture
     qint64 deviceCount()
     {
         return scalarOf(ws.db(), QStringLiteral("SELECT count(*) FROM devices")).toLongLong();
+    }
+    // A reboot job for each of `devices` ("dev-0001"...), created by the test operator.
+    QList<Job> createJobs(int devices)
+    {
+        const auto ids = ws.addDevices(devices);
+        JobService service(ws.db(), ws.session().audit());
+        JobRequest request;
+        request.kind = JobMessage::Kind::Reboot;
+        auto jobs = service.create(ids, request);
+        if (!jobs)
+            QTest::qFail(qUtf8Printable(jobs.message()), __FILE__, __LINE__);
+        return jobs ? jobs.value() : QList<Job>();
+    }
+    Job job(const QString &jobId) { return JobStore(ws.db()).loadByJobId(jobId).value(); }
+    void recreateIngest()
+    {
+        ingest.reset();
+        ingest = std::make_unique<DeviceReportIngest>(*connection, ws.clock(),
+                                                      AuditHeadAnchor::pathForWorkspace(ws.path()));
+        ingest->setFlushInterval(3600 * 1000);
     }
     QString field(const QString &uid, const char *column)
     {
@@ -130,15 +170,29 @@ private slots:
     void batchIsOneTransaction();
     void timerAndBatchSizeFlush();
     void endToEndWithBroker();
+    void jobProgressThenResult();
+    void jobReportForUnknownOrForeignJobIsRejected_data();
+    void jobReportForUnknownOrForeignJobIsRejected();
+    void finishedJobIsNotRevived();
+    void lastSeqIsStoredOncePerStream();
+    void replayAfterRestartIsRecognised();
+    void jobReportsOverBroker();
+    void unchangedLivenessSetsOnlyLastSeen();
+    void livenessFollowsChangesByOthers();
+    void deviceDeletedOrReplacedByOthers();
+    void unknownFieldsClearedAfterRestart();
+    void heartbeatSeqsStoredEveryFewSecondsAndOnFlush();
 };
 
 void TestDeviceReportIngest::subscriptions()
 {
     const auto subs = DeviceReportIngest::subscriptions();
-    QCOMPARE(subs.size(), 3);
+    QCOMPARE(subs.size(), 5);
     QCOMPARE(subs[0], std::make_pair(QStringLiteral("fleet/v1/devices/+/presence"), 1));
     QCOMPARE(subs[1], std::make_pair(QStringLiteral("fleet/v1/devices/+/inventory"), 1));
     QCOMPARE(subs[2], std::make_pair(QStringLiteral("fleet/v1/devices/+/heartbeat"), 0));
+    QCOMPARE(subs[3], std::make_pair(QStringLiteral("fleet/v1/devices/+/jobs/+/progress"), 1));
+    QCOMPARE(subs[4], std::make_pair(QStringLiteral("fleet/v1/devices/+/jobs/+/result"), 1));
 }
 
 void TestDeviceReportIngest::discoversNewDevice()
@@ -546,7 +600,7 @@ void TestDeviceReportIngest::endToEndWithBroker()
     QVERIFY(devices.connectToBroker().ok());
     QTRY_COMPARE_WITH_TIMEOUT(subscriber.state(), MqttClient::State::Connected, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(devices.state(), MqttClient::State::Connected, 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 3, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 5, 10000);
 
     constexpr int deviceCount = 200;
     for (int d = 0; d < deviceCount; ++d) {
@@ -570,6 +624,447 @@ void TestDeviceReportIngest::endToEndWithBroker()
                  .toLongLong(),
              qint64(deviceCount));
     QCOMPARE(f.ingest->rejectedCount(), 0);
+}
+
+void TestDeviceReportIngest::jobProgressThenResult()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const Job job = f.createJobs(1).value(0);
+    const QString uid = QStringLiteral("dev-0001");
+    QSignalSpy jobsChanged(f.ingest.get(), &DeviceReportIngest::jobsChanged);
+    const qint64 auditBefore = f.ws.auditCount();
+
+    f.ws.clock().advanceMs(1000);
+    f.ingest->handleMessage(jobTopic(uid, job.jobId, "progress"),
+                            jobReportPayload(10, job.jobId, QStringLiteral("downloading"), 40));
+    QCOMPARE(f.job(job.jobId).state, QStringLiteral("created")); // queued, not yet written
+    QVERIFY(f.ingest->flush().ok());
+    Job row = f.job(job.jobId);
+    QCOMPARE(row.state, QStringLiteral("downloading"));
+    QCOMPARE(row.percent, std::optional<int>(40));
+    QCOMPARE(row.updatedMs, f.ws.clock().nowMs());
+    QVERIFY(!row.isFinished());
+    QCOMPARE(jobsChanged.size(), 1);
+    QCOMPARE(jobsChanged[0][0].value<QList<qint64>>(), QList<qint64>{job.row});
+    QCOMPARE(f.ws.auditCount(), auditBefore); // progress is not audited
+
+    // Progress and result in one batch: both events, the result's state.
+    f.ws.clock().advanceMs(1000);
+    f.ingest->handleMessage(jobTopic(uid, job.jobId, "progress"),
+                            jobReportPayload(11, job.jobId, QStringLiteral("installing"), 90));
+    f.ingest->handleMessage(jobTopic(uid, job.jobId, "result"),
+                            jobReportPayload(12, job.jobId, QStringLiteral("succeeded")));
+    QVERIFY(f.ingest->flush().ok());
+    row = f.job(job.jobId);
+    QCOMPARE(row.state, QStringLiteral("succeeded"));
+    QCOMPARE(row.percent, std::optional<int>(100));
+    QCOMPARE(row.finishedMs, std::optional<qint64>(f.ws.clock().nowMs()));
+    QCOMPARE(column(f.ws.db(),
+                    QStringLiteral("SELECT state || '|' || coalesce(device_seq, '') "
+                                   "|| '|' || coalesce(percent, '') FROM job_events "
+                                   "WHERE job_row = ? ORDER BY id"),
+                    {job.row}),
+             (QStringList{QStringLiteral("created||"), QStringLiteral("downloading|10|40"),
+                          QStringLiteral("installing|11|90"), QStringLiteral("succeeded|12|")}));
+    QCOMPARE(f.ingest->jobReportCount(), 3);
+
+    // The result is audited, with the device as the actor.
+    QCOMPARE(f.ws.auditCount(), auditBefore + 1);
+    QCOMPARE(
+        column(f.ws.db(), QStringLiteral("SELECT action || '|' || operator || '|' || "
+                                         "object_id FROM audit_log ORDER BY seq DESC LIMIT 1")),
+        QStringList{QStringLiteral("job.result|device dev-0001|%1").arg(job.jobId)});
+    auto v = AuditVerifier::verify(f.ws.db(), AuditHeadAnchor::pathForWorkspace(f.ws.path()));
+    QVERIFY2(v.ok(), qUtf8Printable(v.message()));
+    QVERIFY2(v->intact, qUtf8Printable(v->summary()));
+    QVERIFY(v->anchored);
+
+    // A late "downloading" after the result is out of order in the job's stream: ignored.
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Rejected a report")));
+    f.ingest->handleMessage(jobTopic(uid, job.jobId, "progress"),
+                            jobReportPayload(9, job.jobId, QStringLiteral("downloading"), 10));
+    QCOMPARE(f.ingest->replayCount(), 1);
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.job(job.jobId).state, QStringLiteral("succeeded"));
+    QCOMPARE(scalarOf(f.ws.db(),
+                      QStringLiteral("SELECT count(*) FROM job_events WHERE job_row "
+                                     "= ?"),
+                      {job.row})
+                 .toInt(),
+             4);
+    // The same result again (QoS 1 redelivery) is a duplicate: nothing new.
+    f.ingest->handleMessage(jobTopic(uid, job.jobId, "result"),
+                            jobReportPayload(12, job.jobId, QStringLiteral("succeeded")));
+    QCOMPARE(f.ingest->duplicateCount(), 1);
+    QCOMPARE(f.ingest->queuedMessages(), 0);
+}
+
+void TestDeviceReportIngest::jobReportForUnknownOrForeignJobIsRejected_data()
+{
+    QTest::addColumn<QString>("sender");
+    QTest::addColumn<bool>("knownJob");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("unknown job id")
+        << QStringLiteral("dev-0001") << false << QStringLiteral("unknown job id");
+    QTest::newRow("another device's job")
+        << QStringLiteral("dev-0002") << true << QStringLiteral("was sent to another device");
+}
+
+void TestDeviceReportIngest::jobReportForUnknownOrForeignJobIsRejected()
+{
+    QFETCH(QString, sender);
+    QFETCH(bool, knownJob);
+    QFETCH(QString, reason);
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QList<Job> jobs = f.createJobs(2); // dev-0001's job is jobs[0]
+    const QString jobId = knownJob ? jobs[0].jobId : QStringLiteral("j-20260302-invented00");
+    QSignalSpy rejected(f.ingest.get(), &DeviceReportIngest::rejected);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Rejected a report")));
+    f.ingest->handleMessage(jobTopic(sender, jobId, "result"),
+                            jobReportPayload(5, jobId, QStringLiteral("succeeded")));
+    QCOMPARE(rejected.size(), 1);
+    QVERIFY2(rejected[0][1].toString().contains(reason), qUtf8Printable(rejected[0][1].toString()));
+    QCOMPARE(f.ingest->rejectedCount(), 1);
+    QCOMPARE(f.ingest->queuedMessages(), 0);
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT device_uid || '|' || count FROM "
+                                              "ingest_rejections")),
+             QStringList{sender + QStringLiteral("|1")});
+    QCOMPARE(f.job(jobs[0].jobId).state, QStringLiteral("created"));
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM job_events WHERE state <> "
+                                                "'created'"))
+                 .toInt(),
+             0);
+    // Not tracked as a stream: a refused report leaves no sequence memory.
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM device_stream_seq")).toInt(),
+             0);
+}
+
+void TestDeviceReportIngest::finishedJobIsNotRevived()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const Job job = f.createJobs(1).value(0);
+    JobService service(f.ws.db(), f.ws.session().audit());
+    QVERIFY(service.cancel(job.jobId, QStringLiteral("operator changed plans")).ok());
+    const qint64 auditBefore = f.ws.auditCount();
+    f.ingest->handleMessage(
+        jobTopic(QStringLiteral("dev-0001"), job.jobId, "result"),
+        jobReportPayload(3, job.jobId, QStringLiteral("failed"), {}, QStringLiteral("too late")));
+    QVERIFY(f.ingest->flush().ok());
+    const Job row = f.job(job.jobId);
+    QCOMPARE(row.state, QStringLiteral("cancelled"));
+    QCOMPARE(row.reason, QStringLiteral("operator changed plans"));
+    QCOMPARE(
+        column(f.ws.db(),
+               QStringLiteral("SELECT state || '|' || reason FROM job_events "
+                              "WHERE job_row = ? ORDER BY id"),
+               {job.row}),
+        (QStringList{QStringLiteral("created|"), QStringLiteral("cancelled|operator changed plans"),
+                     QStringLiteral("failed|too late")}));
+    QCOMPARE(f.ws.auditCount(), auditBefore);
+}
+
+void TestDeviceReportIngest::lastSeqIsStoredOncePerStream()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const Job job = f.createJobs(1).value(0);
+    const QString uid = QStringLiteral("dev-0001");
+    for (qint64 seq = 20; seq < 30; ++seq)
+        f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(seq));
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(31, QStringLiteral("1")));
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(33, QStringLiteral("2")));
+    f.ingest->handleMessage(jobTopic(uid, job.jobId, "progress"),
+                            jobReportPayload(34, job.jobId, QStringLiteral("queued")));
+    // Counts the writes to device_stream_seq on the ingest's connection (temporary triggers
+    // live on one connection only): one per device and stream, not one per message.
+    QVERIFY(f.connection
+                ->exec(QStringLiteral(
+                    "CREATE TEMP TABLE seq_writes (n INTEGER); "
+                    "CREATE TEMP TRIGGER seq_insert AFTER INSERT ON main.device_stream_seq BEGIN "
+                    "INSERT INTO seq_writes VALUES (1); END; "
+                    "CREATE TEMP TRIGGER seq_update AFTER UPDATE ON main.device_stream_seq BEGIN "
+                    "INSERT INTO seq_writes VALUES (1); END;"))
+                .ok());
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(column(f.ws.db(), QStringLiteral("SELECT device_uid || '|' || stream || '|' || seq "
+                                              "FROM device_stream_seq ORDER BY stream")),
+             (QStringList{QStringLiteral("dev-0001|heartbeat|29"),
+                          QStringLiteral("dev-0001|inventory|33"),
+                          QStringLiteral("dev-0001|jobs/%1|34").arg(job.jobId)}));
+    QCOMPARE(scalarOf(*f.connection, QStringLiteral("SELECT count(*) FROM seq_writes")).toInt(), 3);
+
+    // Stored values only ever rise.
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(40));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT seq FROM device_stream_seq WHERE stream "
+                                                "= 'heartbeat'"))
+                 .toLongLong(),
+             40);
+}
+
+void TestDeviceReportIngest::replayAfterRestartIsRecognised()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(4, QStringLiteral("1.0")));
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(5, QStringLiteral("2.0")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "fw_version"), QStringLiteral("2.0"));
+    const qint64 auditBefore = f.ws.auditCount();
+
+    // Fleetdesk restarts: a new ingest on the same workspace.
+    f.recreateIngest();
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Rejected a report")));
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(4, QStringLiteral("1.0")));
+    QCOMPARE(f.ingest->replayCount(), 1);
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(5, QStringLiteral("2.0")));
+    QCOMPARE(f.ingest->duplicateCount(), 1);
+    QCOMPARE(f.ingest->queuedMessages(), 0);
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "fw_version"), QStringLiteral("2.0"));
+    QCOMPARE(f.field(uid, "fw_previous"), QStringLiteral("1.0"));
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM firmware_history")).toInt(),
+             1);
+    QCOMPARE(f.ws.auditCount(), auditBefore);
+
+    // A newer report is still welcome.
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(6, QStringLiteral("2.1")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "fw_version"), QStringLiteral("2.1"));
+}
+
+void TestDeviceReportIngest::jobReportsOverBroker()
+{
+    MosquittoBroker broker;
+    QVERIFY2(broker.start(), qPrintable(broker.errorString()));
+    Fixture f;
+    QVERIFY(f.ingest);
+    f.ingest->setFlushInterval(DeviceReportIngest::defaultFlushIntervalMs);
+    const Job job = f.createJobs(1).value(0);
+    MqttBrokerProfile profile;
+    profile.host = QStringLiteral("127.0.0.1");
+    profile.port = broker.port();
+    MqttClient subscriber(profile);
+    MqttClient device(profile);
+    QSignalSpy subscribed(&subscriber, &MqttClient::subscribed);
+    f.ingest->attach(subscriber);
+    QVERIFY(subscriber.connectToBroker().ok());
+    QVERIFY(device.connectToBroker().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 5, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(device.state(), MqttClient::State::Connected, 10000);
+    const QString uid = QStringLiteral("dev-0001");
+    QVERIFY(device
+                .publish(jobTopic(uid, job.jobId, "progress"),
+                         jobReportPayload(1, job.jobId, QStringLiteral("installing"), 50), 1)
+                .ok());
+    QVERIFY(device
+                .publish(jobTopic(uid, job.jobId, "result"),
+                         jobReportPayload(2, job.jobId, QStringLiteral("rejected"), {},
+                                          QStringLiteral("signature does not verify")),
+                         1)
+                .ok());
+    QTRY_COMPARE_WITH_TIMEOUT(f.job(job.jobId).state, QStringLiteral("rejected"), 10000);
+    QCOMPARE(f.job(job.jobId).reason, QStringLiteral("signature does not verify"));
+    QCOMPARE(f.ingest->rejectedCount(), 0);
+}
+
+// SQLite only rewrites index entries for columns in the SET list: a heartbeat that changes
+// nothing but last_seen must leave online and health out of it (the (online, name) index).
+void TestDeviceReportIngest::unchangedLivenessSetsOnlyLastSeen()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(2));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "health"), QStringLiteral("ok"));
+    // "UPDATE OF online" triggers fire when online is in the SET list, changed or not.
+    QVERIFY(f.connection
+                ->exec(QStringLiteral(
+                    "CREATE TEMP TABLE online_writes (n INTEGER); "
+                    "CREATE TEMP TRIGGER online_write AFTER UPDATE OF online, health ON "
+                    "main.devices BEGIN INSERT INTO online_writes VALUES (1); END;"))
+                .ok());
+    const auto onlineWrites = [&f] {
+        return scalarOf(*f.connection, QStringLiteral("SELECT count(*) FROM online_writes"))
+            .toInt();
+    };
+    f.ws.clock().advanceMs(1000);
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(3));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "last_seen").toLongLong(), f.ws.clock().nowMs());
+    QCOMPARE(onlineWrites(), 0);
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(4, true));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(onlineWrites(), 0);
+
+    // A change is written.
+    f.ws.clock().advanceMs(1000);
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(5, QStringLiteral("warn")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(onlineWrites(), 1);
+    QCOMPARE(f.field(uid, "health"), QStringLiteral("degraded"));
+    QCOMPARE(f.field(uid, "last_seen").toLongLong(), f.ws.clock().nowMs());
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(6, false));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(onlineWrites(), 2);
+    QCOMPARE(f.field(uid, "online"), QStringLiteral("0"));
+    QCOMPARE(f.field(uid, "health"), QStringLiteral("degraded"));
+}
+
+// What the ingest remembers of a device is only a shortcut: what others write wins.
+void TestDeviceReportIngest::livenessFollowsChangesByOthers()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(2));
+    QVERIFY(f.ingest->flush().ok());
+    QVERIFY(f.ws.db()
+                .exec(QStringLiteral("UPDATE devices SET online = 0, health = 'failing' WHERE uid "
+                                     "= 'kar-1'"))
+                .ok());
+    f.ws.clock().advanceMs(1000);
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(3));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "online"), QStringLiteral("1"));
+    QCOMPARE(f.field(uid, "health"), QStringLiteral("ok"));
+    QCOMPARE(f.field(uid, "last_seen").toLongLong(), f.ws.clock().nowMs());
+
+    QVERIFY(
+        f.ws.db().exec(QStringLiteral("UPDATE devices SET online = 1 WHERE uid = 'kar-1'")).ok());
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(4, false));
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(5, true));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "online"), QStringLiteral("1"));
+    QVERIFY(
+        f.ws.db().exec(QStringLiteral("UPDATE devices SET online = 0 WHERE uid = 'kar-1'")).ok());
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(6, true));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "online"), QStringLiteral("1"));
+}
+
+void TestDeviceReportIngest::deviceDeletedOrReplacedByOthers()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(2));
+    QVERIFY(f.ingest->flush().ok());
+    const qint64 oldId = f.field(uid, "id").toLongLong();
+
+    // Deleted, and its id given to another device (SQLite reuses the highest rowid).
+    QVERIFY(f.ws.db().exec(QStringLiteral("DELETE FROM devices WHERE uid = 'kar-1'")).ok());
+    QVERIFY(f.ws.db()
+                .exec(QStringLiteral("INSERT INTO devices (uid, name, online, health, last_seen) "
+                                     "VALUES ('other', 'other', 0, 'unknown', 7)"))
+                .ok());
+    QCOMPARE(f.field(QStringLiteral("other"), "id").toLongLong(), oldId);
+    f.ws.clock().advanceMs(1000);
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(3));
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(4, true));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(QStringLiteral("other"), "last_seen"), QStringLiteral("7"));
+    QCOMPARE(f.field(QStringLiteral("other"), "online"), QStringLiteral("0"));
+    QCOMPARE(f.field(QStringLiteral("other"), "health"), QStringLiteral("unknown"));
+    QCOMPARE(f.deviceCount(), 1);
+
+    // Registered again under its uid (another id): the next heartbeat finds it.
+    QVERIFY(f.ws.db()
+                .exec(QStringLiteral("INSERT INTO devices (uid, name) VALUES ('kar-1', 'kar-1')"))
+                .ok());
+    f.ws.clock().advanceMs(1000);
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(5, QStringLiteral("fail")));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(f.field(uid, "last_seen").toLongLong(), f.ws.clock().nowMs());
+    QCOMPARE(f.field(uid, "online"), QStringLiteral("1"));
+    QCOMPARE(f.field(uid, "health"), QStringLiteral("failing"));
+    QCOMPARE(f.field(QStringLiteral("other"), "last_seen"), QStringLiteral("7"));
+}
+
+// Which devices have unknown fields kept is loaded on start: a report without any clears what
+// was kept before the restart.
+void TestDeviceReportIngest::unknownFieldsClearedAfterRestart()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
+    QJsonObject withExtra = QJsonDocument::fromJson(heartbeatPayload(2)).object();
+    withExtra.insert(QStringLiteral("x_battery_mv"), 3700);
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), toJson(withExtra));
+    QVERIFY(f.ingest->flush().ok());
+    const auto kept = [&f] {
+        return column(f.ws.db(), QStringLiteral("SELECT channel FROM device_reported_extra"));
+    };
+    QCOMPARE(kept(), QStringList{QStringLiteral("heartbeat")});
+
+    f.recreateIngest();
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(3, true));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(kept(), QStringList{QStringLiteral("heartbeat")}); // another channel's
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(4));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(kept(), QStringList());
+
+    // And kept again, and cleared again, within one run.
+    withExtra.insert(QStringLiteral("seq"), 5);
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), toJson(withExtra));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(kept(), QStringList{QStringLiteral("heartbeat")});
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(6));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(kept(), QStringList());
+}
+
+// Heartbeat streams' last seq is stored with the timer's batches at most every
+// heartbeatSeqIntervalMs, and by every flush(); the other streams' with every batch.
+void TestDeviceReportIngest::heartbeatSeqsStoredEveryFewSecondsAndOnFlush()
+{
+    Fixture f;
+    QVERIFY(f.ingest);
+    const QString uid = QStringLiteral("kar-1");
+    const auto stored = [&f](const char *stream) {
+        return scalarOf(f.ws.db(),
+                        QStringLiteral("SELECT seq FROM device_stream_seq WHERE stream = ?"),
+                        {QLatin1String(stream)})
+            .toLongLong();
+    };
+    QSignalSpy committed(f.ingest.get(), &DeviceReportIngest::batchCommitted);
+    f.ingest->setFlushInterval(10);
+    f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(2));
+    QTRY_COMPARE_WITH_TIMEOUT(committed.size(), 1, 10000);
+    QCOMPARE(stored("inventory"), 1);
+    QCOMPARE(stored("heartbeat"), 2); // the first batch stores them
+
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(3));
+    f.ingest->handleMessage(topicOf(uid, "presence"), presencePayload(4, true));
+    QTRY_COMPARE_WITH_TIMEOUT(committed.size(), 2, 10000);
+    QCOMPARE(stored("presence"), 4);
+    QCOMPARE(stored("heartbeat"), 2);
+
+    // The interval is over: the timer comes back for them without another message.
+    f.ws.clock().advanceMs(DeviceReportIngest::heartbeatSeqIntervalMs);
+    QTRY_COMPARE_WITH_TIMEOUT(stored("heartbeat"), 3, 10000);
+
+    // flush() stores them at once: after an orderly stop, every replay is recognised.
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(5));
+    QVERIFY(f.ingest->flush().ok());
+    QCOMPARE(stored("heartbeat"), 5);
+    f.recreateIngest();
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Rejected a report")));
+    f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(4));
+    QCOMPARE(f.ingest->replayCount(), 1);
+    QCOMPARE(f.ingest->queuedMessages(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDeviceReportIngest)
