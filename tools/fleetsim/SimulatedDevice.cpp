@@ -205,6 +205,7 @@ void SimulatedDevice::publishThenDisconnect(const QByteArray &offlinePresence,
                                             std::function<void()> then)
 {
     m_leftOnPurpose = true;
+    m_heartbeat.stop();
     if (!m_online) {
         m_client->disconnectFromBroker();
         then();
@@ -240,7 +241,9 @@ void SimulatedDevice::publishThenDisconnect(const QByteArray &offlinePresence,
 
 void SimulatedDevice::heartbeat()
 {
-    if (!m_online)
+    // Nothing after the goodbye: a heartbeat behind the offline presence would tell Fleetdesk
+    // the device is back.
+    if (!m_online || m_leftOnPurpose)
         return;
     // Drops off only between jobs, so an injected outage never hides a job's own outcome.
     if (!m_current && m_injector.dropsOffNow()) {

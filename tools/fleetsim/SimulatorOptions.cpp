@@ -103,10 +103,10 @@ QString SimulatorOptions::helpText()
         const QString left =
             QStringLiteral("  --%1 <%2>")
                 .arg(QString::fromLatin1(flag.name), QString::fromLatin1(flag.valueName));
-        text += left.leftJustified(30) + QString::fromUtf8(flag.description) + QLatin1Char('\n');
+        text += left.leftJustified(33) + QString::fromUtf8(flag.description) + QLatin1Char('\n');
     }
-    text += QStringLiteral("  --quiet").leftJustified(30) + QStringLiteral("No summary lines.\n");
-    text += QStringLiteral("  --help").leftJustified(30) + QStringLiteral("Show this help.\n");
+    text += QStringLiteral("  --quiet").leftJustified(33) + QStringLiteral("No summary lines.\n");
+    text += QStringLiteral("  --help").leftJustified(33) + QStringLiteral("Show this help.\n");
     return text;
 }
 
