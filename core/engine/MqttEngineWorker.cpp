@@ -2,6 +2,7 @@
 
 #include "audit/AuditHeadAnchor.h"
 #include "ingest/DeviceReportIngest.h"
+#include "ingest/LivenessSweeper.h"
 #include "jobs/JobDispatcher.h"
 #include "storage/SqliteDatabase.h"
 #include "storage/Workspace.h"
@@ -49,9 +50,12 @@ Status MqttEngineWorker::setUp(const MqttBrokerProfile &profile)
     m_ingest->attach(*m_client);
     // Jobs travel on the same connection: created by any process (the window, fleetctl), sent
     // from here, and their progress comes back through the ingest.
-    m_jobs = std::make_unique<JobDispatcher>(
-        *m_db, m_clock, AuditHeadAnchor::pathForWorkspace(m_workspace.path()));
+    m_jobs = std::make_unique<JobDispatcher>(*m_db, m_clock,
+                                             AuditHeadAnchor::pathForWorkspace(m_workspace.path()));
     m_jobs->attach(*m_client);
+    m_liveness = std::make_unique<LivenessSweeper>(*m_db, m_clock);
+    connect(m_liveness.get(), &LivenessSweeper::devicesWentStale, this,
+            [this](const QList<qint64> &ids) { emit batchCommitted(0, ids); });
 
     connect(m_client.get(), &MqttClient::stateChanged, this, &MqttEngineWorker::onClientState);
     connect(m_client.get(), &MqttClient::errorOccurred, this, &MqttEngineWorker::onClientError);
@@ -91,6 +95,12 @@ void MqttEngineWorker::onClientState(MqttClient::State state)
 {
     if (state == MqttClient::State::Connected)
         m_backoff.reset();
+    if (m_liveness) {
+        if (state == MqttClient::State::Connected)
+            m_liveness->connectionUp();
+        else
+            m_liveness->connectionDown();
+    }
     emit stateChanged(state, m_client ? m_client->negotiatedProtocolVersion() : 0);
 }
 
@@ -158,6 +168,7 @@ void MqttEngineWorker::tearDown()
     m_drainTimer.stop();
     m_components.clear();
     m_jobs.reset();
+    m_liveness.reset();
     if (m_client)
         m_client->disconnect(this);
     m_client.reset();

@@ -12,6 +12,7 @@ namespace fleet {
 
 class DeviceReportIngest;
 class JobDispatcher;
+class LivenessSweeper;
 
 // MqttEngine's half on the engine thread: owns the workspace connection, the ingest, the client
 // and the per-connection components, in that order of construction (and the reverse order of
@@ -56,6 +57,7 @@ private:
     std::unique_ptr<DeviceReportIngest> m_ingest;
     std::unique_ptr<MqttClient> m_client;
     std::unique_ptr<JobDispatcher> m_jobs;
+    std::unique_ptr<LivenessSweeper> m_liveness;
     std::vector<std::unique_ptr<QObject>> m_components;
 
     // The client's reconnect delays, mirrored (same class, same inputs, no jitter) because the
