@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <functional>
 
 namespace fleet {
 
@@ -34,6 +35,19 @@ QCommandLineOption passphraseFileOption()
 FirmwareCatalog catalogOf(WorkspaceSession &session)
 {
     return FirmwareCatalog(session.db(), session.audit(), session.workspace().path());
+}
+
+// What every changing command ends with: the release as it is now, as JSON with --json, else
+// one line saying what happened.
+int reportRelease(CommandContext &c, const Result<Release> &r,
+                  const std::function<QString(const Release &)> &line)
+{
+    if (!r)
+        return c.fail(r.error());
+    if (c.out().isJson())
+        c.out().json(r->toJson());
+    c.out().line(line(*r));
+    return ExitCodes::value(ExitCode::Ok);
 }
 
 } // namespace
@@ -364,16 +378,12 @@ int FirmwareCommands::set(CommandContext &c)
     if (knownGood)
         if (Status s = catalog.setKnownGood(*id, *knownGood, c.value(QStringLiteral("reason"))); !s)
             return c.fail(s.error());
-    auto r = catalog.release(*id);
-    if (!r)
-        return c.fail(r.error());
-    if (c.out().isJson())
-        c.out().json(r->toJson());
-    c.out().line(QStringLiteral("Release %1: %2, %3, known good: %4.")
-                     .arg(r->id)
-                     .arg(releaseChannelName(r->channel), releaseStateName(r->state),
-                          r->knownGood ? QStringLiteral("yes") : QStringLiteral("no")));
-    return ExitCodes::value(ExitCode::Ok);
+    return reportRelease(c, catalog.release(*id), [](const Release &r) {
+        return QStringLiteral("Release %1: %2, %3, known good: %4.")
+            .arg(r.id)
+            .arg(releaseChannelName(r.channel), releaseStateName(r.state),
+                 r.knownGood ? QStringLiteral("yes") : QStringLiteral("no"));
+    });
 }
 
 int FirmwareCommands::approve(CommandContext &c)
@@ -390,15 +400,11 @@ int FirmwareCommands::approve(CommandContext &c)
     auto session = c.openSession(CommandContext::Access::ReadWrite);
     if (!session)
         return c.fail(session.error());
-    auto r = catalogOf(**session).approve(*id, *passphrase);
-    if (!r)
-        return c.fail(r.error());
-    if (c.out().isJson())
-        c.out().json(r->toJson());
-    c.out().line(QStringLiteral("Approved release %1 (%2 %3), signed with key %4.")
-                     .arg(r->id)
-                     .arg(r->name, r->version.toString(), r->signingKeyFingerprint));
-    return ExitCodes::value(ExitCode::Ok);
+    return reportRelease(c, catalogOf(**session).approve(*id, *passphrase), [](const Release &r) {
+        return QStringLiteral("Approved release %1 (%2 %3), signed with key %4.")
+            .arg(r.id)
+            .arg(r.name, r.version.toString(), r.signingKeyFingerprint);
+    });
 }
 
 int FirmwareCommands::revoke(CommandContext &c)
@@ -412,15 +418,11 @@ int FirmwareCommands::revoke(CommandContext &c)
     auto catalog = catalogOf(**session);
     if (Status s = catalog.revoke(*id, c.value(QStringLiteral("reason"))); !s)
         return c.fail(s.error());
-    auto r = catalog.release(*id);
-    if (!r)
-        return c.fail(r.error());
-    if (c.out().isJson())
-        c.out().json(r->toJson());
-    c.out().line(QStringLiteral("Revoked release %1 (%2 %3).")
-                     .arg(r->id)
-                     .arg(r->name, r->version.toString()));
-    return ExitCodes::value(ExitCode::Ok);
+    return reportRelease(c, catalog.release(*id), [](const Release &r) {
+        return QStringLiteral("Revoked release %1 (%2 %3).")
+            .arg(r.id)
+            .arg(r.name, r.version.toString());
+    });
 }
 
 int FirmwareCommands::verify(CommandContext &c)
