@@ -22,7 +22,7 @@ struct JobArtifact
     QString url;       // https:// or http://; integrity comes from sha256 and signature
     qint64 size = 0;   // bytes
     QString sha256;    // 64 lower-case hex digits
-    QString signature; // base64, over the artifact, checked by the device against its keys
+    QString signature; // base64 Ed25519 over the hash-and-size statement (ArtifactSignature)
     bool operator==(const JobArtifact &) const = default;
 };
 
