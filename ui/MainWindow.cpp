@@ -8,6 +8,7 @@
 #include "common/PlaceholderPage.h"
 #include "common/Prompts.h"
 #include "devices/DevicesPage.h"
+#include "firmware/FirmwarePage.h"
 #include "settings/ConnectionController.h"
 #include "settings/ConnectionStatusLabel.h"
 #include "settings/KeychainSecretStore.h"
@@ -135,6 +136,7 @@ void MainWindow::installSession(WorkspaceSession &session)
     connect(m_connection, &ConnectionController::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     m_auditPage = new AuditPage(session, m_sections);
+    m_firmwarePage = new FirmwarePage(session, m_sections);
     const QString notBuilt = tr("Not built yet.");
     struct SectionSpec
     {
@@ -147,10 +149,7 @@ void MainWindow::installSession(WorkspaceSession &session)
          m_devicesPage},
         {tr("Firmware"),
          Icons::themed(QStringLiteral("system-software-update"), QStyle::SP_DriveFDIcon),
-         new PlaceholderPage(tr("Firmware"),
-                             tr("The firmware catalog, signing and the DDI update server arrive "
-                                "with issue #4."),
-                             m_sections)},
+         m_firmwarePage},
         {tr("Rollouts"),
          Icons::themed(QStringLiteral("media-playback-start"), QStyle::SP_MediaPlay),
          new PlaceholderPage(tr("Rollouts"), tr("Staged rollouts arrive with issue #5."),

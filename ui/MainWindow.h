@@ -13,6 +13,7 @@ class AuditPage;
 class ConnectionController;
 class ConnectionStatusLabel;
 class DevicesPage;
+class FirmwarePage;
 class SecretStore;
 class WorkspaceSession;
 
@@ -37,6 +38,7 @@ public:
     Section currentSection() const;
     DevicesPage *devicesPage() const { return m_devicesPage; }
     AuditPage *auditPage() const { return m_auditPage; }
+    FirmwarePage *firmwarePage() const { return m_firmwarePage; }
     QWidget *sectionWidget(Section section) const;
     QListWidget *navigation() const { return m_navigation; }
     QLabel *banner() const { return m_banner; }
@@ -78,6 +80,7 @@ private:
     QStackedWidget *m_sections = nullptr;
     DevicesPage *m_devicesPage = nullptr;
     AuditPage *m_auditPage = nullptr;
+    FirmwarePage *m_firmwarePage = nullptr;
     QLabel *m_pathLabel;
     QLabel *m_countLabel;
     QLabel *m_operatorLabel;

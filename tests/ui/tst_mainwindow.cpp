@@ -4,6 +4,7 @@
 #include "audit/AuditPage.h"
 #include "common/PlaceholderPage.h"
 #include "devices/DevicesPage.h"
+#include "firmware/FirmwarePage.h"
 
 #include <QAction>
 #include <QFileInfo>
@@ -71,10 +72,10 @@ private slots:
     void navigationShowsWhatIsNotBuiltYet()
     {
         clickSection(MainWindow::Firmware);
-        QCOMPARE(placeholderText(MainWindow::Firmware),
-                 QStringLiteral("The firmware catalog, signing and the DDI update server arrive "
-                                "with issue #4."));
-        QVERIFY(m_window->sectionWidget(MainWindow::Firmware)->isVisible());
+        QCOMPARE(m_window->sectionWidget(MainWindow::Firmware),
+                 static_cast<QWidget *>(m_window->firmwarePage()));
+        QVERIFY(m_window->firmwarePage()->isVisible());
+        QCOMPARE(placeholderText(MainWindow::Firmware), QString());
 
         clickSection(MainWindow::Rollouts);
         QCOMPARE(placeholderText(MainWindow::Rollouts),
