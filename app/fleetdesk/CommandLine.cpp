@@ -36,7 +36,12 @@ CommandLine CommandLine::parse(const QCoreApplication &app)
         QCoreApplication::translate("fleet::CommandLine",
                                     "Leave a newly created workspace empty instead of filling "
                                     "it with a demo fleet."));
-    parser.addOptions({workspace, operatorName, screenshot, noDemo});
+    const QCommandLineOption noConnect(
+        QStringLiteral("no-connect"),
+        QCoreApplication::translate("fleet::CommandLine",
+                                    "Do not connect to the workspace's active MQTT broker at "
+                                    "start (Settings > Connect to broker does it later)."));
+    parser.addOptions({workspace, operatorName, screenshot, noDemo, noConnect});
     parser.process(app);
 
     CommandLine c;
@@ -44,6 +49,7 @@ CommandLine CommandLine::parse(const QCoreApplication &app)
     c.operatorName = parser.value(operatorName);
     c.screenshotPath = parser.value(screenshot);
     c.seedDemo = !parser.isSet(noDemo);
+    c.connect = !parser.isSet(noConnect);
     return c;
 }
 

@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 #include "ScreenshotTaker.h"
 #include "common/OperatorSettings.h"
+#include "settings/ConnectionController.h"
 #include "demo/DemoFleet.h"
 #include "storage/WorkspaceSession.h"
 #include "util/Clock.h"
@@ -95,6 +96,10 @@ int main(int argc, char *argv[])
 
     MainWindow window(*session.value());
     window.show();
+    // Like any client, the window goes back to the broker it was last told to use. A screenshot
+    // shows the workspace as it is on disk, not what a live broker happens to send.
+    if (options.connect && options.screenshotPath.isEmpty() && window.connection())
+        window.connection()->connectIfActiveProfile();
 
     ScreenshotTaker screenshot(window, options.screenshotPath);
     if (!options.screenshotPath.isEmpty())

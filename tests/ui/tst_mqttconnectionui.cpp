@@ -13,6 +13,8 @@
 #include "settings/MemorySecretStore.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QDialog>
 #include <QItemSelectionModel>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -111,6 +113,27 @@ private slots:
                                  kWait);
         QTRY_VERIFY_WITH_TIMEOUT(connectAction->isEnabled(), kWait);
         QVERIFY(!m_window->connection()->engine().isRunning());
+    }
+
+    // What fleetdesk does at start: connect when the workspace has an active profile, and stay
+    // quiet (no dialog, no message) when it has none.
+    void connectsAtStartOnlyWithAnActiveProfile()
+    {
+        m_window->connection()->connectIfActiveProfile();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->connectionStatus()->text().startsWith(QStringLiteral("MQTT: connected to ")),
+            kWait);
+        m_window->connection()->disconnectAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->connection()->connectAction()->isEnabled(), kWait);
+
+        QVERIFY(m_ws->db().exec(QStringLiteral("UPDATE broker_profiles SET active = 0")).ok());
+        QSignalSpy messages(m_window->connection(), &ConnectionController::message);
+        m_window->connection()->connectIfActiveProfile();
+        QTest::qWait(200);
+        QVERIFY(!m_window->connection()->engine().isRunning());
+        QCOMPARE(messages.count(), 0);
+        QVERIFY(QApplication::activeModalWidget() == nullptr);
+        QVERIFY(!m_window->findChild<QDialog *>(QStringLiteral("brokerSettingsDialog")));
     }
 
     void liveUpdateKeepsSelectionAndScroll()

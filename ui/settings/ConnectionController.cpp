@@ -64,6 +64,14 @@ BrokerSettingsDialog *ConnectionController::openSettings()
     return m_dialog;
 }
 
+void ConnectionController::connectIfActiveProfile()
+{
+    BrokerProfileStore store(m_session.db(), m_session.audit());
+    auto active = store.active();
+    if (active && active.value())
+        connectToActiveProfile();
+}
+
 void ConnectionController::connectToActiveProfile()
 {
     BrokerProfileStore store(m_session.db(), m_session.audit());

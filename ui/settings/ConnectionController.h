@@ -36,6 +36,9 @@ public:
     BrokerSettingsDialog *openSettings();
     // Connects with the active profile; says in `message` why it cannot.
     void connectToActiveProfile();
+    // At start: connects when the workspace has an active profile, and says nothing when it
+    // has none (a workspace without a broker is normal).
+    void connectIfActiveProfile();
     void disconnectFromBroker();
 
 signals:
