@@ -3,7 +3,9 @@
 #include "protocol/HeartbeatFastPath.h"
 #include "protocol/JsonFieldReader.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
+#include <functional>
 
 namespace fleet {
 
@@ -68,11 +70,14 @@ bool isIpv6(const QString &text)
            matches(QStringLiteral("[0-9A-Fa-f:]+(\\.[0-9.]+)?"), text);
 }
 
-void readComponents(JsonFieldReader &reader, QList<Component> *components)
+// Walks an optional array of objects: each element gets its own reader (so errors name
+// "key[i].field"), and the first element that is not an object or that `readItem` fails stops
+// the walk with that error on `reader`.
+void forEachObject(JsonFieldReader &reader, const QString &key, qsizetype maxItems,
+                   const std::function<void(JsonFieldReader &item)> &readItem)
 {
-    const QString key = QStringLiteral("components");
     QJsonArray items;
-    reader.array(key, Need::Optional, DevicePayloadParser::maxComponents, &items);
+    reader.array(key, Need::Optional, maxItems, &items);
     for (qsizetype i = 0; reader.ok() && i < items.size(); ++i) {
         const QString path = reader.childPath(key, i);
         if (!items.at(i).isObject()) {
@@ -80,28 +85,39 @@ void readComponents(JsonFieldReader &reader, QList<Component> *components)
             return;
         }
         JsonFieldReader item(items.at(i).toObject(), path);
-        Component component;
-        item.string(QStringLiteral("name"), Need::Required, &component.name);
-        item.string(QStringLiteral("version"), Need::Required, &component.version);
-        item.string(QStringLiteral("purl"), Need::Optional, &component.purl, 1024);
-        item.string(QStringLiteral("cpe"), Need::Optional, &component.cpe, 1024);
-        if (item.ok() && component.name.trimmed().isEmpty())
-            item.fail(
-                QStringLiteral("field %1 is empty").arg(item.fieldName(QStringLiteral("name"))));
-        if (item.ok() && !component.purl.isEmpty() &&
-            !component.purl.startsWith(QLatin1String("pkg:")))
-            item.fail(QStringLiteral("field %1 must be a package URL starting with \"pkg:\"")
-                          .arg(item.fieldName(QStringLiteral("purl"))));
-        if (item.ok() && !component.cpe.isEmpty() &&
-            !component.cpe.startsWith(QLatin1String("cpe:2.3:")))
-            item.fail(QStringLiteral("field %1 must be a CPE 2.3 name starting with \"cpe:2.3:\"")
-                          .arg(item.fieldName(QStringLiteral("cpe"))));
+        readItem(item);
         if (!item.ok()) {
             reader.fail(item.error().message);
             return;
         }
-        components->append(component);
     }
+}
+
+void readComponents(JsonFieldReader &reader, QList<Component> *components)
+{
+    forEachObject(
+        reader, QStringLiteral("components"), DevicePayloadParser::maxComponents,
+        [components](JsonFieldReader &item) {
+            Component component;
+            item.string(QStringLiteral("name"), Need::Required, &component.name);
+            item.string(QStringLiteral("version"), Need::Required, &component.version);
+            item.string(QStringLiteral("purl"), Need::Optional, &component.purl, 1024);
+            item.string(QStringLiteral("cpe"), Need::Optional, &component.cpe, 1024);
+            if (item.ok() && component.name.trimmed().isEmpty())
+                item.fail(QStringLiteral("field %1 is empty")
+                              .arg(item.fieldName(QStringLiteral("name"))));
+            if (item.ok() && !component.purl.isEmpty() &&
+                !component.purl.startsWith(QLatin1String("pkg:")))
+                item.fail(QStringLiteral("field %1 must be a package URL starting with \"pkg:\"")
+                              .arg(item.fieldName(QStringLiteral("purl"))));
+            if (item.ok() && !component.cpe.isEmpty() &&
+                !component.cpe.startsWith(QLatin1String("cpe:2.3:")))
+                item.fail(
+                    QStringLiteral("field %1 must be a CPE 2.3 name starting with \"cpe:2.3:\"")
+                        .arg(item.fieldName(QStringLiteral("cpe"))));
+            if (item.ok())
+                components->append(component);
+        });
 }
 
 void readNetwork(JsonFieldReader &reader, InventoryReport *report)
@@ -132,32 +148,22 @@ void readNetwork(JsonFieldReader &reader, InventoryReport *report)
 
 void readHealthChecks(JsonFieldReader &reader, QList<HealthCheck> *checks)
 {
-    const QString key = QStringLiteral("checks");
-    QJsonArray items;
-    reader.array(key, Need::Optional, DevicePayloadParser::maxHealthChecks, &items);
-    for (qsizetype i = 0; reader.ok() && i < items.size(); ++i) {
-        const QString path = reader.childPath(key, i);
-        if (!items.at(i).isObject()) {
-            reader.fail(QStringLiteral("field \"%1\" must be an object").arg(path));
-            return;
-        }
-        JsonFieldReader item(items.at(i).toObject(), path);
-        HealthCheck check;
-        item.string(QStringLiteral("name"), Need::Required, &check.name, 64);
-        // Built once: every heartbeat has checks.
-        static const QStringList statuses{QStringLiteral("ok"), QStringLiteral("warn"),
-                                          QStringLiteral("fail")};
-        item.choice(QStringLiteral("status"), Need::Required, statuses, &check.status);
-        item.string(QStringLiteral("detail"), Need::Optional, &check.detail, 1024);
-        if (item.ok() && check.name.trimmed().isEmpty())
-            item.fail(
-                QStringLiteral("field %1 is empty").arg(item.fieldName(QStringLiteral("name"))));
-        if (!item.ok()) {
-            reader.fail(item.error().message);
-            return;
-        }
-        checks->append(check);
-    }
+    forEachObject(reader, QStringLiteral("checks"), DevicePayloadParser::maxHealthChecks,
+                  [checks](JsonFieldReader &item) {
+                      HealthCheck check;
+                      item.string(QStringLiteral("name"), Need::Required, &check.name, 64);
+                      // Built once: every heartbeat has checks.
+                      static const QStringList statuses{
+                          QStringLiteral("ok"), QStringLiteral("warn"), QStringLiteral("fail")};
+                      item.choice(QStringLiteral("status"), Need::Required, statuses,
+                                  &check.status);
+                      item.string(QStringLiteral("detail"), Need::Optional, &check.detail, 1024);
+                      if (item.ok() && check.name.trimmed().isEmpty())
+                          item.fail(QStringLiteral("field %1 is empty")
+                                        .arg(item.fieldName(QStringLiteral("name"))));
+                      if (item.ok())
+                          checks->append(check);
+                  });
 }
 
 } // namespace
