@@ -32,6 +32,8 @@ struct Release
     QString fileName;     // the name it was imported from
     QString artifactPath; // relative to the artifact store: the SHA-256
     QString sha256;       // lower-case hex
+    QString sha1;         // lower-case hex; empty until the update server first served it
+    QString md5;          // likewise
     qint64 size = 0;
     QStringList models;
     QStringList hwRevisions;

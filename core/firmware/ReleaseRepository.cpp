@@ -12,7 +12,7 @@ namespace {
 const char *const kColumns =
     "id, name, version, kind, file_name, artifact_path, sha256, size, models_json, "
     "hw_revisions_json, min_version, notes, details_json, channel, state, known_good, signature, "
-    "signing_key_fingerprint, revoked_reason, created_ms, approved_ms, revoked_ms";
+    "signing_key_fingerprint, revoked_reason, created_ms, approved_ms, revoked_ms, sha1, md5";
 
 QString jsonList(const QStringList &list)
 {
@@ -74,6 +74,8 @@ Result<Release> fromRow(const SqliteStatement &s)
         r.approvedMs = s.int64(20);
     if (!s.isNull(21))
         r.revokedMs = s.int64(21);
+    r.sha1 = s.text(22);
+    r.md5 = s.text(23);
     return r;
 }
 
@@ -158,6 +160,12 @@ Status ReleaseRepository::setChannel(qint64 id, ReleaseChannel channel)
 {
     return updateOne(id, QStringLiteral("UPDATE releases SET channel = ? WHERE id = ?"),
                      {releaseChannelName(channel)});
+}
+
+Status ReleaseRepository::setDigests(qint64 id, const QString &sha1, const QString &md5)
+{
+    return updateOne(id, QStringLiteral("UPDATE releases SET sha1 = ?, md5 = ? WHERE id = ?"),
+                     {sha1, md5});
 }
 
 Status ReleaseRepository::setNotes(qint64 id, const QString &notes)

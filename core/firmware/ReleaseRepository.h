@@ -25,6 +25,8 @@ public:
 
     Status setChannel(qint64 id, ReleaseChannel channel);
     Status setNotes(qint64 id, const QString &notes);
+    // The SHA-1 and MD5 DDI clients check, worked out when the artifact is first served.
+    Status setDigests(qint64 id, const QString &sha1, const QString &md5);
     Status setKnownGood(qint64 id, bool knownGood);
     Status setTargets(qint64 id, const QStringList &models, const QStringList &hwRevisions);
     Status markApproved(qint64 id, const QString &signature, const QString &fingerprint,

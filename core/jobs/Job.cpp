@@ -8,8 +8,10 @@ namespace fleet {
 
 QStringList Job::stateNames()
 {
-    return QStringList{createdState(), sentState()} + JobProgressReport::progressStates() +
-           finalStates();
+    QStringList running = JobProgressReport::progressStates();
+    const qsizetype downloading = running.indexOf(QStringLiteral("downloading"));
+    running.insert(downloading < 0 ? running.size() : downloading + 1, downloadedState());
+    return QStringList{createdState(), sentState()} + running + finalStates();
 }
 
 QStringList Job::finalStates()

@@ -36,6 +36,14 @@ struct Job
     qint64 updatedMs = 0;
     std::optional<qint64> finishedMs;
     std::optional<qint64> deadlineMs;
+    // How the job reaches the device: "mqtt" (published as a job message) or "ddi" (offered to
+    // the device's DDI client when it polls the built-in update server; the DDI action id is
+    // `row`).
+    QString transport = mqttTransport();
+    std::optional<qint64> releaseId; // the catalog release an update or rollback installs
+    // An operator asked to cancel a DDI action the device has already been offered; the job
+    // ends as "cancelled" when the device confirms, or goes on when it refuses.
+    std::optional<qint64> cancelRequestedMs;
 
     bool isFinished() const { return finishedMs.has_value(); }
 
@@ -43,6 +51,10 @@ struct Job
     static QString sentState() { return QStringLiteral("sent"); }
     static QString timedOutState() { return QStringLiteral("timed_out"); }
     static QString cancelledState() { return QStringLiteral("cancelled"); }
+    // A DDI client finished downloading and waits to install (hawkBit's "downloaded").
+    static QString downloadedState() { return QStringLiteral("downloaded"); }
+    static QString mqttTransport() { return QStringLiteral("mqtt"); }
+    static QString ddiTransport() { return QStringLiteral("ddi"); }
     // Every state a job can be in, in the order of a job's life.
     static QStringList stateNames();
     // The states after which nothing changes a job any more.

@@ -73,14 +73,10 @@ Result<QList<Job>> JobService::create(const QList<qint64> &deviceIds, const JobR
         if (!seq)
             return seq.error();
         message.seq = seq.value();
-        do {
-            message.jobId = Job::makeId(now);
-            auto exists = m_store.jobIdExists(message.jobId);
-            if (!exists)
-                return exists.error();
-            if (!exists.value())
-                break;
-        } while (true);
+        auto jobId = m_store.uniqueJobId(now);
+        if (!jobId)
+            return jobId.error();
+        message.jobId = jobId.value();
         auto payload = message.build();
         if (!payload)
             return Error::invalid(
@@ -141,6 +137,33 @@ Result<Job> JobService::cancel(const QString &jobId, const QString &reason)
                                              "to cancel")
                                   .arg(jobId, job->state));
     const QJsonObject before{{QStringLiteral("state"), job->state}};
+    if (job->transport == Job::ddiTransport() && job->state != Job::createdState()) {
+        // The device's DDI client was already offered the action: hawkBit's cancel is a
+        // request the device confirms or refuses through cancelAction feedback.
+        if (job->cancelRequestedMs)
+            return Error::invalid(QStringLiteral("Cancelling job %1 was already asked for; the "
+                                                 "device has not answered yet")
+                                      .arg(jobId));
+        if (Status s = m_store.setCancelRequested(job->row, nowMs); !s)
+            return s.error();
+        if (Status s = m_store.recordEvent(job->row, {0, nowMs, std::nullopt,
+                                                      QStringLiteral("cancel_requested"),
+                                                      std::nullopt, reason});
+            !s)
+            return s.error();
+        if (Status s = tx.record({QStringLiteral("job.cancel-request"), QStringLiteral("job"),
+                                  jobId, before,
+                                  QJsonObject{{QStringLiteral("state"), job->state},
+                                              {QStringLiteral("cancel"), QStringLiteral("requested")},
+                                              {QStringLiteral("device"), job->deviceUid}},
+                                  reason},
+                                 true);
+            !s)
+            return s.error();
+        if (Status s = tx.commit(); !s)
+            return s.error();
+        return m_store.load(job->row);
+    }
     if (Status s = m_store.applyState(job->row, Job::cancelledState(), std::nullopt, reason, nowMs);
         !s)
         return s.error();

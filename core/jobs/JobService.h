@@ -46,6 +46,9 @@ public:
     // Marks a job that has not finished as cancelled (audited, reason required). The v1 device
     // protocol has no cancel message: a device that already received the job may still run it.
     // Later reports about the job are recorded as events but do not change its state.
+    // A DDI action the device was already offered is not cancelled at once: the cancellation
+    // is requested (cancel_requested_ms), the server offers cancelAction on the next poll, and
+    // the job ends as "cancelled" only when the device confirms.
     Result<Job> cancel(const QString &jobId, const QString &reason);
 
 private:

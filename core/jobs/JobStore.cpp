@@ -9,13 +9,14 @@ namespace {
 const char *const kSelectJob =
     "SELECT j.id, j.job_id, j.device_id, d.uid, j.kind, j.seq, j.payload, j.target_version, "
     "j.origin, j.state, j.percent, j.reason, j.created_ms, j.sent_ms, j.updated_ms, "
-    "j.finished_ms, j.deadline_ms FROM jobs j JOIN devices d ON d.id = j.device_id ";
+    "j.finished_ms, j.deadline_ms, j.transport, j.release_id, j.cancel_requested_ms FROM jobs j "
+    "JOIN devices d ON d.id = j.device_id ";
 // The same columns, reading only unfinished jobs through the partial index jobs_unfinished.
 const char *const kSelectJobUnfinished =
     "SELECT j.id, j.job_id, j.device_id, d.uid, j.kind, j.seq, j.payload, j.target_version, "
     "j.origin, j.state, j.percent, j.reason, j.created_ms, j.sent_ms, j.updated_ms, "
-    "j.finished_ms, j.deadline_ms FROM jobs j INDEXED BY jobs_unfinished JOIN devices d ON d.id = "
-    "j.device_id ";
+    "j.finished_ms, j.deadline_ms, j.transport, j.release_id, j.cancel_requested_ms FROM jobs j "
+    "INDEXED BY jobs_unfinished JOIN devices d ON d.id = j.device_id ";
 
 std::optional<qint64> optionalInt(const SqliteStatement &s, int column)
 {
@@ -45,6 +46,9 @@ Job readJob(const SqliteStatement &s)
     j.updatedMs = s.int64(14);
     j.finishedMs = optionalInt(s, 15);
     j.deadlineMs = optionalInt(s, 16);
+    j.transport = s.text(17);
+    j.releaseId = optionalInt(s, 18);
+    j.cancelRequestedMs = optionalInt(s, 19);
     return j;
 }
 
@@ -98,16 +102,56 @@ Result<bool> JobStore::jobIdExists(const QString &jobId)
     return v->isValid();
 }
 
+Result<QString> JobStore::uniqueJobId(const QDateTime &nowUtc)
+{
+    for (;;) {
+        const QString id = Job::makeId(nowUtc);
+        auto exists = jobIdExists(id);
+        if (!exists)
+            return exists.error();
+        if (!exists.value())
+            return id;
+    }
+}
+
+Result<std::optional<Job>> JobStore::openInstall(qint64 deviceId)
+{
+    auto jobs = query(QStringLiteral("WHERE j.device_id = ? AND j.finished_ms IS NULL AND j.kind "
+                                     "IN ('update', 'rollback') ORDER BY j.id LIMIT 1"),
+                      {deviceId});
+    if (!jobs)
+        return jobs.error();
+    return jobs->isEmpty() ? std::optional<Job>() : std::optional<Job>(jobs->first());
+}
+
+Result<std::optional<Job>> JobStore::openDdiAction(qint64 deviceId)
+{
+    auto jobs = query(QStringLiteral("WHERE j.device_id = ? AND j.finished_ms IS NULL AND "
+                                     "j.transport = 'ddi' ORDER BY j.id LIMIT 1"),
+                      {deviceId});
+    if (!jobs)
+        return jobs.error();
+    return jobs->isEmpty() ? std::optional<Job>() : std::optional<Job>(jobs->first());
+}
+
+Status JobStore::setCancelRequested(qint64 row, std::optional<qint64> atMs)
+{
+    return m_db.execute(QStringLiteral("UPDATE jobs SET cancel_requested_ms = ? WHERE id = ? AND "
+                                       "finished_ms IS NULL"),
+                        {orNull(atMs), row});
+}
+
 Result<qint64> JobStore::insert(const Job &job)
 {
     Status s = m_db.execute(
         QStringLiteral("INSERT INTO jobs (job_id, device_id, kind, seq, payload, target_version, "
                        "origin, state, percent, reason, created_ms, sent_ms, updated_ms, "
-                       "finished_ms, deadline_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?)"),
+                       "finished_ms, deadline_ms, transport, release_id, cancel_requested_ms) VALUES (?, ?, ?, "
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {job.jobId, job.deviceId, job.kind, job.seq, QString::fromUtf8(job.payload),
          job.targetVersion, job.origin, job.state, orNull(job.percent), job.reason, job.createdMs,
-         orNull(job.sentMs), job.updatedMs, orNull(job.finishedMs), orNull(job.deadlineMs)});
+         orNull(job.sentMs), job.updatedMs, orNull(job.finishedMs), orNull(job.deadlineMs),
+         job.transport, orNull(job.releaseId), orNull(job.cancelRequestedMs)});
     if (!s)
         return s.error();
     return m_db.lastInsertRowId();
@@ -207,9 +251,10 @@ JobStore::Statement JobStore::overdueStatement(qint64 nowMs)
 JobStore::Statement JobStore::unsentStatement(int limit)
 {
     // "state = 'created' AND finished_ms IS NULL" reads the partial index jobs_unfinished.
+    // DDI jobs are never published: the device fetches them when it polls.
     return {QLatin1String(kSelectJob) +
-                QStringLiteral("WHERE j.state = 'created' AND j.finished_ms IS NULL ORDER BY "
-                               "j.id LIMIT ?"),
+                QStringLiteral("WHERE j.state = 'created' AND j.finished_ms IS NULL AND "
+                               "j.transport = 'mqtt' ORDER BY j.id LIMIT ?"),
             {qint64(limit)}};
 }
 

@@ -32,6 +32,14 @@ public:
     // Call inside the transaction that inserts the job, so two writers cannot take one seq.
     Result<qint64> nextSeq(qint64 deviceId);
     Result<bool> jobIdExists(const QString &jobId);
+    // A new Job::makeId() that no stored job has (call inside the inserting transaction).
+    Result<QString> uniqueJobId(const QDateTime &nowUtc);
+    // The device's unfinished update or rollback, if any: a device runs one at a time.
+    Result<std::optional<Job>> openInstall(qint64 deviceId);
+    // The device's DDI action the server offers next: the oldest unfinished DDI job.
+    Result<std::optional<Job>> openDdiAction(qint64 deviceId);
+    // Asks for (or withdraws the request for) the cancellation of an unfinished DDI action.
+    Status setCancelRequested(qint64 row, std::optional<qint64> atMs);
     // Inserts the job (row is ignored) and returns its row id.
     Result<qint64> insert(const Job &job);
 

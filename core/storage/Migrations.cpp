@@ -316,8 +316,51 @@ CREATE INDEX releases_version ON releases(version_sort);
 CREATE INDEX releases_state ON releases(state, channel);
 )SQL";
 
+// Version 8: the built-in update server that speaks hawkBit's DDI API.
+// - ddi_credentials: the tokens devices (TargetToken, one per device) and gateways
+//   (GatewayToken, one per named gateway) authenticate with. Only the SHA-256 of a token is
+//   kept: tokens are 160 random bits, so an unsalted hash is enough to make a stolen workspace
+//   file useless for impersonating devices, and it allows the look-up by hash.
+// - jobs grow into the one record of "what a device was asked to do" for every transport: a
+//   job's transport is the device's connection at the time it was made (a DDI job is hawkBit's
+//   "action"; its numeric action id is jobs.id), release_id names the catalog release an update
+//   installs, and cancel_requested_ms marks a DDI action an operator asked to cancel while the
+//   device has not yet confirmed.
+// - releases keep the SHA-1 and MD5 of their artifact as well: DDI clients (SWUpdate among
+//   them) check the SHA-1 or MD5 given in the deployment. Filled on import and, for releases
+//   imported before, the first time the update server serves them.
+// - ddi_attributes: what DDI clients report about themselves through configData.
+const char *const kMigration8 = R"SQL(
+CREATE TABLE ddi_credentials (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL CHECK (kind IN ('target', 'gateway')),
+    device_id       INTEGER UNIQUE REFERENCES devices(id) ON DELETE CASCADE,
+    gateway_name    TEXT UNIQUE CHECK (gateway_name IS NULL OR length(gateway_name) BETWEEN 1 AND 128),
+    token_sha256    TEXT NOT NULL UNIQUE CHECK (length(token_sha256) = 64),
+    created_ms      INTEGER NOT NULL,
+    CHECK ((kind = 'target') = (device_id IS NOT NULL)),
+    CHECK ((kind = 'gateway') = (gateway_name IS NOT NULL))
+);
+
+ALTER TABLE jobs ADD COLUMN transport TEXT NOT NULL DEFAULT 'mqtt'
+    CHECK (transport IN ('mqtt', 'ddi'));
+ALTER TABLE jobs ADD COLUMN release_id INTEGER REFERENCES releases(id);
+ALTER TABLE jobs ADD COLUMN cancel_requested_ms INTEGER;
+CREATE INDEX jobs_open_by_device ON jobs(device_id) WHERE finished_ms IS NULL;
+
+-- The attributes a DDI client sent with configData (a JSON object of strings), as merged.
+CREATE TABLE ddi_attributes (
+    device_id   INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+    json        TEXT NOT NULL,
+    updated_ms  INTEGER NOT NULL
+);
+
+ALTER TABLE releases ADD COLUMN sha1 TEXT NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN md5 TEXT NOT NULL DEFAULT '';
+)SQL";
+
 const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5, kMigration6, kMigration7};
+                                   kMigration5, kMigration6, kMigration7, kMigration8};
 
 } // namespace
 

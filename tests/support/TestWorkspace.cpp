@@ -279,8 +279,28 @@ void seedVersionData(SqliteDatabase &db, int version, const QString &workspacePa
             "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 4096, "
             "'[\"GW-4000\"]', '[\"1.0\"]', '2.0.0', 'stable', 'approved', 1, 'c2lnbmF0dXJl', "
             "'0123456789abcdef0123456789abcdef', 1700000900100, 1700000900200)"));
-        !r)
+        !r) {
         QTest::qFail(qUtf8Printable(r.message()), __FILE__, __LINE__);
+        return;
+    }
+    if (version < 8)
+        return;
+    // Schema 8: DDI credentials, a DDI action (job) for the release, its artifact's other hashes.
+    if (Status d = db.exec(QStringLiteral(
+            "INSERT INTO ddi_credentials (kind, device_id, token_sha256, created_ms) VALUES "
+            "('target', 2, 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', "
+            "1700001000000); "
+            "INSERT INTO ddi_credentials (kind, gateway_name, token_sha256, created_ms) VALUES "
+            "('gateway', 'line-1 gateway', "
+            "'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc', 1700001000100); "
+            "INSERT INTO jobs (id, job_id, device_id, kind, seq, payload, target_version, origin, "
+            "state, created_ms, updated_ms, transport, release_id, cancel_requested_ms) VALUES "
+            "(2, 'j-2', 2, 'update', 0, '{}', '2.5.0', 'fleetctl', 'sent', 1700001000200, "
+            "1700001000300, 'ddi', 1, 1700001000400); "
+            "UPDATE releases SET sha1 = 'dddddddddddddddddddddddddddddddddddddddd', "
+            "md5 = 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee'"));
+        !d)
+        QTest::qFail(qUtf8Printable(d.message()), __FILE__, __LINE__);
 }
 
 void verifyVersionData(SqliteDatabase &db, int version, const QString &workspacePath)
@@ -360,6 +380,23 @@ void verifyVersionData(SqliteDatabase &db, int version, const QString &workspace
                                            "r.signing_key_fingerprint")),
                  QStringList({QStringLiteral("gw-firmware@2.5.0:approved:stable:1:[\"GW-4000\"]:"
                                              "1700000900000")}));
+    }
+    if (version >= 8) {
+        QCOMPARE(column(db, QStringLiteral("SELECT kind || ':' || coalesce(device_id, '-') || ':' "
+                                           "|| coalesce(gateway_name, '-') || ':' || "
+                                           "substr(token_sha256, 1, 4) FROM ddi_credentials "
+                                           "ORDER BY id")),
+                 QStringList({QStringLiteral("target:2:-:bbbb"),
+                              QStringLiteral("gateway:-:line-1 gateway:cccc")}));
+        QCOMPARE(column(db, QStringLiteral("SELECT job_id || ':' || transport || ':' || "
+                                           "coalesce(release_id, '-') || ':' || "
+                                           "coalesce(cancel_requested_ms, '-') FROM jobs ORDER "
+                                           "BY id")),
+                 QStringList({QStringLiteral("j-1:mqtt:-:-"),
+                              QStringLiteral("j-2:ddi:1:1700001000400")}));
+        QCOMPARE(column(db, QStringLiteral("SELECT length(sha1) || ':' || length(md5) FROM "
+                                           "releases")),
+                 QStringList({QStringLiteral("40:32")}));
     }
 }
 
