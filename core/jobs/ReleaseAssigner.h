@@ -1,0 +1,65 @@
+#pragma once
+
+#include "firmware/InstallPolicy.h"
+#include "jobs/Job.h"
+#include "util/Result.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace fleet {
+
+class AuditLog;
+class SqliteDatabase;
+
+// An operator's "install this release on these devices" (fleetctl firmware assign, the window,
+// later the rollout engine for each device it starts).
+struct AssignmentRequest
+{
+    qint64 releaseId = 0;
+    QList<qint64> deviceIds;
+    InstallPolicy::Intent intent = InstallPolicy::Intent::Update;
+    QString reason;     // required for a rollback
+    QString origin;     // "fleetctl", "fleetdesk"
+    QDateTime deadline; // optional: the job times out after it
+    // Assign to the devices that may take the release and list the others, instead of
+    // refusing the whole request when one device may not.
+    bool skipRefused = false;
+};
+
+struct AssignmentRefusal
+{
+    QString deviceUid;
+    QStringList reasons;
+};
+
+struct AssignmentOutcome
+{
+    QList<Job> assigned;
+    QList<AssignmentRefusal> refused;
+};
+
+// Turns an assignment into one job per device, in one audited transaction, after the
+// install policy (approved, model, hardware revision, minimum version, no silent downgrade)
+// and the one-install-at-a-time rule allowed it. The job's transport follows the device's
+// connection: a DDI device gets a DDI action (its client fetches it on the next poll); other
+// transports are refused here with what to do instead, because an MQTT update job needs an
+// artifact URL the device can reach, which `fleetctl job send update` takes explicitly.
+class ReleaseAssigner
+{
+public:
+    ReleaseAssigner(SqliteDatabase &db, AuditLog &audit);
+
+    Result<AssignmentOutcome> assign(const AssignmentRequest &request);
+
+    // What a DDI job keeps as its payload: the release as it was when assigned.
+    static QByteArray ddiPayload(const Release &release);
+
+private:
+    SqliteDatabase &m_db;
+    AuditLog &m_audit;
+};
+
+} // namespace fleet
