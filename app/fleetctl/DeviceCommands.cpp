@@ -2,6 +2,7 @@
 
 #include "AuditFormatter.h"
 #include "CommandContext.h"
+#include "DdiTokenCommands.h"
 #include "DeviceFormatter.h"
 #include "FieldList.h"
 #include "TextTable.h"
@@ -163,7 +164,7 @@ QList<CommandSpec> DeviceCommands::commands()
         return this->attachSbom(c);
     };
 
-    return {show, setState, tag, group, notes, sbom};
+    return {show, setState, tag, group, notes, sbom, DdiTokenCommands::deviceToken()};
 }
 
 int DeviceCommands::show(CommandContext &c)

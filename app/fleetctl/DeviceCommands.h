@@ -7,7 +7,7 @@ namespace fleet {
 class CommandContext;
 class InventoryService;
 
-// `fleetctl device show|set-state|tag|group|notes|attach-sbom`: one device, or the devices named
+// `fleetctl device show|set-state|tag|group|notes|attach-sbom|token`: one device, or the devices named
 // by their ids. Every change is audited by InventoryService.
 class DeviceCommands final : public CommandGroup
 {

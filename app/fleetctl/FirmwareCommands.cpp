@@ -1,11 +1,13 @@
 #include "FirmwareCommands.h"
 
 #include "CommandContext.h"
+#include "DeviceSelection.h"
 #include "FirmwareReleaseFormatter.h"
 #include "TextTable.h"
 #include "firmware/FirmwareCatalog.h"
 #include "firmware/InstallPolicy.h"
 #include "inventory/DeviceRepository.h"
+#include "jobs/ReleaseAssigner.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -212,7 +214,39 @@ check.run = [this](CommandContext &c) {
     return this->check(c);
 };
 
-return {import, list, show, set, approve, revoke, verify, keygen, check};
+CommandSpec assign;
+assign.name = QStringLiteral("assign");
+assign.summary = QStringLiteral("Install a release on devices through the update server");
+assign.description = QStringLiteral(
+    "Creates one job per device that installs the release: for a DDI device (one with a "
+    "token, see 'fleetctl device token') it is a DDI action its client fetches on its next "
+    "poll of the update server ('fleetctl serve --ddi-port'). Every device must pass the "
+    "install policy (see 'firmware check') and have no unfinished update; otherwise nothing "
+    "is assigned and every refusal is listed, unless --skip-refused assigns the others. A "
+    "release older than what a device runs needs --rollback and --reason. Audited "
+    "(firmware.assign, firmware.rollback). Follow the jobs with 'fleetctl job list'.");
+assign.arguments = {idArgument()};
+assign.options = DeviceSelection::options();
+assign.options << QList<QCommandLineOption>{
+    QCommandLineOption(QStringLiteral("rollback"),
+                       QStringLiteral("Install an older release on purpose (needs --reason).")),
+    QCommandLineOption(QStringLiteral("reason"), QStringLiteral("Why (audited)."),
+                       QStringLiteral("TEXT")),
+    QCommandLineOption(QStringLiteral("skip-refused"),
+                       QStringLiteral("Assign to the devices that may take the release and list "
+                                      "the others.")),
+    QCommandLineOption(QStringLiteral("deadline"),
+                       QStringLiteral("The jobs time out after this ISO 8601 time (with a zone)."),
+                       QStringLiteral("TIME"))};
+assign.examples = {QStringLiteral("firmware assign 4 --device gw-0042"),
+                   QStringLiteral("firmware assign 4 --filter \"Line 1\" --skip-refused"),
+                   QStringLiteral("firmware assign 3 --device gw-0042 --rollback --reason "
+                                  "\"2.5.0 loses the fieldbus\"")};
+assign.run = [this](CommandContext &c) {
+    return this->assign(c);
+};
+
+return {import, list, show, set, approve, revoke, verify, keygen, check, assign};
 } // namespace fleet
 
 Result<qint64> FirmwareCommands::releaseId(const QString &text)
@@ -556,6 +590,80 @@ int FirmwareCommands::check(CommandContext &c)
                      .arg(r->id)
                      .arg(r->name, r->version.toString(), v.summary()));
     return ExitCodes::value(v.allowed ? ExitCode::Ok : ExitCode::Failed);
+}
+
+int FirmwareCommands::assign(CommandContext &c)
+{
+    auto id = releaseId(c.argument(0));
+    if (!id)
+        return c.usageError(id.message());
+    if (!DeviceSelection::isGiven(c))
+        return c.usageError(QStringLiteral("Name the devices: --device UID (repeatable) and/or "
+                                           "--filter NAME."));
+    const bool rollback = c.isSet(QStringLiteral("rollback"));
+    if (rollback && c.value(QStringLiteral("reason")).trimmed().isEmpty())
+        return c.usageError(QStringLiteral("--rollback needs --reason: it is audited."));
+    QDateTime deadline;
+    if (c.isSet(QStringLiteral("deadline"))) {
+        deadline = QDateTime::fromString(c.value(QStringLiteral("deadline")), Qt::ISODate);
+        if (!deadline.isValid() || deadline.timeSpec() == Qt::LocalTime)
+            return c.usageError(QStringLiteral("--deadline takes an ISO 8601 time with a zone, "
+                                               "e.g. 2026-12-01T06:00:00Z."));
+    }
+    auto session = c.openSession(CommandContext::Access::ReadWrite);
+    if (!session)
+        return c.fail(session.error());
+    WorkspaceSession &ws = *session.value();
+    auto ids = DeviceSelection::resolve(c, ws);
+    if (!ids)
+        return c.fail(ids.error());
+    AssignmentRequest request;
+    request.releaseId = *id;
+    request.deviceIds = ids.value();
+    request.intent = rollback ? InstallPolicy::Intent::Rollback : InstallPolicy::Intent::Update;
+    request.reason = c.value(QStringLiteral("reason"));
+    request.origin = QStringLiteral("fleetctl");
+    request.deadline = deadline;
+    request.skipRefused = c.isSet(QStringLiteral("skip-refused"));
+    ReleaseAssigner assigner(ws.db(), ws.audit());
+    auto outcome = assigner.assign(request);
+    if (!outcome)
+        return c.fail(outcome.error());
+    if (c.out().isJson()) {
+        QJsonArray assigned;
+        for (const Job &job : outcome->assigned)
+            assigned.append(QJsonObject{{QStringLiteral("device"), job.deviceUid},
+                                        {QStringLiteral("job_id"), job.jobId},
+                                        {QStringLiteral("action_id"), job.row},
+                                        {QStringLiteral("kind"), job.kind},
+                                        {QStringLiteral("transport"), job.transport},
+                                        {QStringLiteral("target_version"), job.targetVersion}});
+        QJsonArray refused;
+        for (const AssignmentRefusal &r : outcome->refused)
+            refused.append(QJsonObject{{QStringLiteral("device"), r.deviceUid},
+                                       {QStringLiteral("reasons"),
+                                        QJsonArray::fromStringList(r.reasons)}});
+        c.out().json(QJsonObject{{QStringLiteral("release"), *id},
+                                 {QStringLiteral("assigned"), assigned},
+                                 {QStringLiteral("refused"), refused}});
+    } else {
+        if (!outcome->assigned.isEmpty()) {
+            TextTable table({QStringLiteral("DEVICE"), QStringLiteral("JOB"),
+                             QStringLiteral("ACTION"), QStringLiteral("KIND"),
+                             QStringLiteral("VERSION")});
+            for (const Job &job : outcome->assigned)
+                table.addRow({job.deviceUid, job.jobId, QString::number(job.row), job.kind,
+                              job.targetVersion});
+            c.out().text(table.render());
+        }
+        for (const AssignmentRefusal &r : outcome->refused)
+            c.out().line(QStringLiteral("not assigned to %1: %2")
+                             .arg(r.deviceUid, r.reasons.join(QStringLiteral("; "))));
+        c.out().line(QStringLiteral("%1 assigned, %2 refused.")
+                         .arg(outcome->assigned.size())
+                         .arg(outcome->refused.size()));
+    }
+    return ExitCodes::value(outcome->assigned.isEmpty() ? ExitCode::Failed : ExitCode::Ok);
 }
 
 } // namespace fleet

@@ -10,7 +10,7 @@ namespace fleet {
 class CommandContext;
 class FirmwareCatalog;
 
-// `fleetctl firmware import|list|show|set|approve|revoke|verify|keygen|check`: the firmware
+// `fleetctl firmware import|list|show|set|approve|revoke|verify|keygen|check|assign`: the firmware
 // catalog (core/firmware/FirmwareCatalog), its release-signing key and the install policy.
 class FirmwareCommands final : public CommandGroup
 {
@@ -29,6 +29,7 @@ private:
     int verify(CommandContext &context);
     int keygen(CommandContext &context);
     int check(CommandContext &context);
+    int assign(CommandContext &context);
 
     // The release id argument, or a usage error message.
     static Result<qint64> releaseId(const QString &text);

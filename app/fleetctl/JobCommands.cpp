@@ -1,6 +1,7 @@
 #include "JobCommands.h"
 
 #include "CommandContext.h"
+#include "DeviceSelection.h"
 #include "TextTable.h"
 #include "inventory/DeviceColumns.h"
 #include "inventory/DeviceQuery.h"
@@ -53,6 +54,10 @@ QJsonObject jobJson(const Job &job)
                   {QStringLiteral("reason"), job.reason},
                   {QStringLiteral("target_version"), job.targetVersion},
                   {QStringLiteral("origin"), job.origin},
+                  {QStringLiteral("transport"), job.transport},
+                  {QStringLiteral("release"),
+                   job.releaseId ? QJsonValue(*job.releaseId) : QJsonValue(QJsonValue::Null)},
+                  {QStringLiteral("cancel_requested"), timeValue(job.cancelRequestedMs)},
                   {QStringLiteral("finished"), job.isFinished()},
                   {QStringLiteral("created"), timeValue(job.createdMs)},
                   {QStringLiteral("sent"), timeValue(job.sentMs)},
@@ -148,12 +153,8 @@ QList<CommandSpec> JobCommands::commands()
                        "them; config needs at least one --set key=value; rollback and "
                        "decommission need --reason. Every job is audited (job.create).\n\n") +
         kDelivery;
-    send.options = {
-        QCommandLineOption(QStringLiteral("device"), QStringLiteral("A device's id (repeatable)."),
-                           QStringLiteral("UID")),
-        QCommandLineOption(QStringLiteral("filter"),
-                           QStringLiteral("Every device that the saved filter matches now."),
-                           QStringLiteral("NAME")),
+    send.options = DeviceSelection::options();
+    send.options << QList<QCommandLineOption>{
         QCommandLineOption(QStringLiteral("kind"),
                            QStringLiteral("What the device is to do (required): %1.")
                                .arg(JobMessage::kindNames().join(QStringLiteral(", "))),
@@ -267,9 +268,7 @@ int JobCommands::send(CommandContext &c)
     if (!kind)
         return c.usageError(QStringLiteral("Unknown kind '%1'; expected %2.")
                                 .arg(c.value(QStringLiteral("kind")), kindList()));
-    QStringList uids = c.values(QStringLiteral("device"));
-    uids.removeDuplicates();
-    if (uids.isEmpty() && !c.isSet(QStringLiteral("filter")))
+    if (!DeviceSelection::isGiven(c))
         return c.usageError(QStringLiteral("Name the devices: --device UID (repeatable) and/or "
                                            "--filter NAME."));
 
@@ -311,27 +310,11 @@ int JobCommands::send(CommandContext &c)
     if (!session)
         return c.fail(session.error());
     WorkspaceSession &ws = *session.value();
-    QList<qint64> ids;
-    if (!uids.isEmpty()) {
-        auto named = ws.inventory().idsForUids(uids);
-        if (!named)
-            return c.fail(named.error());
-        ids << named.value();
-    }
-    if (c.isSet(QStringLiteral("filter"))) {
-        auto filter = ws.savedFilters().get(c.value(QStringLiteral("filter")));
-        if (!filter)
-            return c.fail(filter.error());
-        auto matching = DeviceQuery(filter.value(), DeviceColumns::Uid, false).ids(ws.db());
-        if (!matching)
-            return c.fail(matching.error());
-        if (matching->isEmpty())
-            return c.fail(Error::notFound(QStringLiteral("Saved filter '%1' matches no device.")
-                                              .arg(c.value(QStringLiteral("filter")))));
-        ids << matching.value();
-    }
+    auto ids = DeviceSelection::resolve(c, ws);
+    if (!ids)
+        return c.fail(ids.error());
     JobService service(ws.db(), ws.audit());
-    auto jobs = service.create(ids, request);
+    auto jobs = service.create(ids.value(), request);
     if (!jobs)
         return c.fail(jobs.error());
 
@@ -479,8 +462,15 @@ int JobCommands::cancel(CommandContext &c)
         c.out().json(jobJson(job.value()));
         return ExitCodes::value(ExitCode::Ok);
     }
+    if (!job->isFinished() && job->cancelRequestedMs) {
+        c.out().line(QStringLiteral("Cancelling job %1 for %2 was requested: the device's DDI "
+                                    "client is asked on its next poll, and the job ends as "
+                                    "cancelled when it confirms.")
+                         .arg(job->jobId, job->deviceUid));
+        return ExitCodes::value(ExitCode::Ok);
+    }
     c.out().line(QStringLiteral("Job %1 for %2 cancelled.").arg(job->jobId, job->deviceUid));
-    if (job->sentMs)
+    if (job->sentMs && job->transport == Job::mqttTransport())
         c.out().line(QStringLiteral("It was already sent: protocol v1 has no cancel message, so "
                                     "the device may still run it."));
     return ExitCodes::value(ExitCode::Ok);

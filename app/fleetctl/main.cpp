@@ -5,6 +5,7 @@
 #include "BackupCommand.h"
 #include "BrokerCommands.h"
 #include "CommandRegistry.h"
+#include "DdiTokenCommands.h"
 #include "DbCommands.h"
 #include "DeviceCommands.h"
 #include "FilterCommands.h"
@@ -13,6 +14,7 @@
 #include "InventoryCommands.h"
 #include "JobCommands.h"
 #include "ServeCommand.h"
+#include "ServerCommands.h"
 #include "WorkspaceCommands.h"
 #include "util/Clock.h"
 
@@ -32,6 +34,7 @@ int main(int argc, char *argv[])
     registry.add(std::make_unique<fleet::DeviceCommands>());
     registry.add(std::make_unique<fleet::JobCommands>());
     registry.add(std::make_unique<fleet::FirmwareCommands>());
+    registry.add(std::make_unique<fleet::GatewayCommands>());
     registry.add(std::make_unique<fleet::GroupCommands>());
     registry.add(std::make_unique<fleet::FilterCommands>());
     registry.add(std::make_unique<fleet::AuditCommands>());
@@ -39,5 +42,6 @@ int main(int argc, char *argv[])
     registry.add(std::make_unique<fleet::DbCommands>());
     registry.add(std::make_unique<fleet::BrokerCommands>());
     registry.add(std::make_unique<fleet::ServeCommand>());
+    registry.add(std::make_unique<fleet::ServerCommands>());
     return registry.run(QCoreApplication::arguments());
 }

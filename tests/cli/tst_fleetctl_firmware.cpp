@@ -263,6 +263,84 @@ private slots:
                              2);
     }
 
+    void assignNeedsTokenAndFollowsPolicy()
+    {
+        const QString release = QString::number(m_newer);
+        // An MQTT device is not served by the update server: nothing is assigned.
+        QCOMPARE(FleetctlRunner::sqlite(
+            m_workspace,
+            QStringLiteral("UPDATE devices SET connection = 'mqtt' WHERE uid = '%1';").arg(m_device)), 0);
+        const CliResult mqtt =
+            m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"), release,
+                       QStringLiteral("--device"), m_device});
+        FLEETCTL_EXPECT_EXIT(mqtt, 6);
+        QVERIFY2(mqtt.errText().contains(QLatin1String("connected over mqtt")),
+                 mqtt.describe().constData());
+        QCOMPARE(auditCount(QStringLiteral("firmware.assign")), 0);
+
+        const CliResult token = json({QStringLiteral("device"), QStringLiteral("token"), m_device});
+        FLEETCTL_EXPECT_EXIT(token, 0);
+        const QString secret = token.json().value(QStringLiteral("token")).toString();
+        QCOMPARE(secret.size(), 32);
+        QVERIFY(!token.json().value(QStringLiteral("replaced")).toBool());
+        // Only a fingerprint of it is kept anywhere.
+        QByteArray dump;
+        FleetctlRunner::sqlite(m_workspace, QStringLiteral(".dump"), &dump);
+        QVERIFY(!dump.contains(secret.toLatin1()));
+        const CliResult listed = json({QStringLiteral("gateway"), QStringLiteral("list")});
+        FLEETCTL_EXPECT_EXIT(listed, 0);
+        QCOMPARE(listed.jsonArray().first().toObject().value(QStringLiteral("fingerprint")),
+                 token.json().value(QStringLiteral("fingerprint")));
+
+        const CliResult assigned =
+            json({QStringLiteral("firmware"), QStringLiteral("assign"), release,
+                  QStringLiteral("--device"), m_device});
+        FLEETCTL_EXPECT_EXIT(assigned, 0);
+        const QJsonObject job =
+            assigned.json().value(QStringLiteral("assigned")).toArray().first().toObject();
+        QCOMPARE(job.value(QStringLiteral("transport")).toString(), QStringLiteral("ddi"));
+        QCOMPARE(job.value(QStringLiteral("target_version")).toString(), QStringLiteral("99.0.0"));
+        QCOMPARE(auditCount(QStringLiteral("firmware.assign")), 1);
+
+        // One install at a time; an older release only as an explicit rollback.
+        const CliResult twice = m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
+                                           release, QStringLiteral("--device"), m_device});
+        FLEETCTL_EXPECT_EXIT(twice, 6);
+        QVERIFY2(twice.errText().contains(QLatin1String("unfinished")), twice.describe().constData());
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("job"), QStringLiteral("cancel"),
+                                        job.value(QStringLiteral("job_id")).toString(),
+                                        QStringLiteral("--reason"), QStringLiteral("test")}),
+                             0);
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
+                                        QString::number(m_older), QStringLiteral("--device"),
+                                        m_device}),
+                             6);
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
+                                        QString::number(m_older), QStringLiteral("--device"),
+                                        m_device, QStringLiteral("--rollback")}),
+                             2);
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
+                                        QString::number(m_older), QStringLiteral("--device"),
+                                        m_device, QStringLiteral("--rollback"),
+                                        QStringLiteral("--reason"), QStringLiteral("field issue")}),
+                             0);
+        QCOMPARE(auditCount(QStringLiteral("firmware.rollback")), 1);
+
+        const CliResult rotated =
+            json({QStringLiteral("device"), QStringLiteral("token"), m_device});
+        QVERIFY(rotated.json().value(QStringLiteral("replaced")).toBool());
+        QVERIFY(rotated.json().value(QStringLiteral("token")).toString() != secret);
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("device"), QStringLiteral("token"),
+                                        m_device, QStringLiteral("--revoke")}),
+                             2);
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("device"), QStringLiteral("token"),
+                                        m_device, QStringLiteral("--revoke"),
+                                        QStringLiteral("--reason"), QStringLiteral("replaced")}),
+                             0);
+        QCOMPARE(auditCount(QStringLiteral("ddi.token.revoke")), 1);
+        QCOMPARE(auditCount(QStringLiteral("ddi.token.rotate")), 1);
+    }
+
     void setChannelAndKnownGood()
     {
         const CliResult r = json(

@@ -412,6 +412,11 @@ private slots:
         row("firmware verify", {QStringLiteral("re-hashes")});
         row("firmware keygen", {QStringLiteral("0600"), QStringLiteral("--replace")});
         row("firmware check", {QStringLiteral("--device UID"), QStringLiteral("--rollback")});
+        row("firmware assign", {QStringLiteral("--filter NAME"), QStringLiteral("--skip-refused"),
+                                QStringLiteral("DDI action")});
+        row("device token", {QStringLiteral("TargetToken"), QStringLiteral("--revoke")});
+        row("gateway token", {QStringLiteral("GatewayToken"), QStringLiteral("--reason TEXT")});
+        row("gateway list", {QStringLiteral("fingerprint")});
         row("job send", {QStringLiteral("--device UID"), QStringLiteral("--kind KIND"),
                          QStringLiteral("fleetctl serve")});
         row("job list", {QStringLiteral("--state STATE"), QStringLiteral("--device UID")});
@@ -479,6 +484,8 @@ private slots:
             QStringLiteral("firmware approve"), QStringLiteral("firmware revoke"),
             QStringLiteral("firmware verify"),  QStringLiteral("firmware keygen"),
             QStringLiteral("firmware check"),   QStringLiteral("job send"),
+            QStringLiteral("firmware assign"),  QStringLiteral("device token"),
+            QStringLiteral("gateway token"),    QStringLiteral("gateway list"),
             QStringLiteral("job list"),         QStringLiteral("job show"),
             QStringLiteral("job cancel"),
             QStringLiteral("broker list"),      QStringLiteral("broker add"),
