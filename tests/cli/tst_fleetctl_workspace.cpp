@@ -428,6 +428,8 @@ private slots:
         row("broker delete", {QStringLiteral("NAME")});
         row("broker activate", {QStringLiteral("NAME")});
         row("broker set-password", {QStringLiteral("--password-file FILE")});
+        row("server certificate", {QStringLiteral("export-ca FILE"), QStringLiteral("--cert FILE"),
+                                   QStringLiteral("--ip A"), QStringLiteral("0600")});
     }
 
     void helpOnEveryCommand()
@@ -490,7 +492,8 @@ private slots:
             QStringLiteral("job cancel"),
             QStringLiteral("broker list"),      QStringLiteral("broker add"),
             QStringLiteral("broker delete"),    QStringLiteral("broker activate"),
-            QStringLiteral("broker set-password")};
+            QStringLiteral("broker set-password"),
+            QStringLiteral("server certificate")};
         QCOMPARE(listed, tested);
         for (const QString &global :
              {QStringLiteral("--workspace PATH"), QStringLiteral("--json"),
