@@ -120,9 +120,8 @@ Result<DdiFeedback> DdiFeedback::parse(const QByteArray &body)
                                JsonFieldReader::maxSafeInteger, &feedback.progressCount);
         progressReader.integer(QStringLiteral("of"), Need::Required, 0,
                                JsonFieldReader::maxSafeInteger, &feedback.progressOf);
-        if (progressReader.ok() && feedback.progressCount > feedback.progressOf)
-            progressReader.fail(QStringLiteral("field \"status.result.progress.cnt\" is larger "
-                                               "than \"status.result.progress.of\""));
+        // No "cnt <= of" rule: SWUpdate 2022.12 sends {"cnt":1,"of":0} with its log lines
+        // (docs/swupdate-observed.md); refusing that would lose the log. Percentages clamp.
         if (!progressReader.ok())
             return Error::invalid(
                 QStringLiteral("feedback: %1").arg(progressReader.error().message));

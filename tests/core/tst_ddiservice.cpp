@@ -539,6 +539,25 @@ private slots:
         QVERIFY(!poll.json.value(QStringLiteral("_links"))
                      .toObject()
                      .contains(QStringLiteral("configData")));
+
+        // What SWUpdate 2022.12 sends: no "mode" (merge), and values it does not escape.
+        QCOMPARE(server.service
+                     .handle(request("PUT", path, token,
+                                     R"({ "id": "", "time": "20261124T225957", "status": { )"
+                                     R"("result": { "finished": "success" }, "execution": )"
+                                     R"("closed", "details" : [ "" ] }, "data" : {  "serialNo": )"
+                                     R"("SN-42","hwRevision": "1.0" } })"))
+                     .status,
+                 200);
+        QCOMPARE(scalarOf(f.ws.db(),
+                          QStringLiteral("SELECT hw_revision FROM devices WHERE uid = 'gw-7'"))
+                     .toString(),
+                 QStringLiteral("1.0"));
+        QCOMPARE(server.service
+                     .handle(request("PUT", path, token,
+                                     R"({ "data" : { "serial": "SN "7"" } })"))
+                     .status,
+                 400);
     }
 
     void artifactChangedOnDiskIsNotServed()
