@@ -2,6 +2,7 @@
 
 #include "audit/AuditHeadAnchor.h"
 #include "audit/AuditLog.h"
+#include "ddi/ArtifactLink.h"
 #include "ddi/DdiActionTransition.h"
 #include "ddi/DdiConfigData.h"
 #include "ddi/DdiFeedback.h"
@@ -19,6 +20,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QUrlQuery>
 
 namespace fleet {
 
@@ -118,10 +120,16 @@ Actor DdiService::actorFor(const Caller &caller)
 
 DdiReply DdiService::handle(const DdiRequest &request)
 {
+    const QByteArray artifactsPrefix = '/' + m_settings.tenant.toUtf8() + "/artifacts/";
+    if (request.target.startsWith(artifactsPrefix))
+        return methodIs(request, "GET") || methodIs(request, "HEAD")
+                   ? linkedArtifact(request)
+                   : methodNotAllowed("GET, HEAD");
     auto path = DdiPath::parse(request.target);
     if (!path)
         return DdiReply::error(404, QStringLiteral("Not a DDI resource: %1").arg(path.message()));
-    if (path->tenant() != m_settings.tenant)
+    // hawkBit's tenant names are case-insensitive; rauc-hawkbit-updater sends "DEFAULT".
+    if (path->tenant().compare(m_settings.tenant, Qt::CaseInsensitive) != 0)
         return DdiReply::error(404, QStringLiteral("Unknown tenant"));
     DdiReply refusal;
     auto caller = authenticate(request, path.value(), refusal);
@@ -165,8 +173,6 @@ Result<DdiService::Caller> DdiService::authenticate(const DdiRequest &request, c
         refusal = DdiReply::error(401, why);
         refusal.headers.append({QByteArrayLiteral("WWW-Authenticate"),
                                 QByteArrayLiteral("TargetToken, GatewayToken")});
-        qCInfo(lcDdi).noquote() << request.peer << "refused:" << why << "for"
-                                << path.controllerId();
         return Error::invalid(why);
     };
     const QByteArray header = request.authorization.trimmed();
@@ -602,7 +608,7 @@ DdiReply DdiService::configData(const DdiRequest &request, const Caller &caller)
     return DdiReply::noContent();
 }
 
-DdiReply DdiService::artifact(const DdiRequest &request, const DdiPath &path, const Caller &caller)
+DdiReply DdiService::artifact(const DdiRequest &, const DdiPath &path, const Caller &caller)
 {
     // A device downloads only what one of its open actions installs.
     auto owned = m_db.scalar(QStringLiteral("SELECT 1 FROM jobs WHERE device_id = ? AND "
@@ -616,10 +622,29 @@ DdiReply DdiService::artifact(const DdiRequest &request, const DdiPath &path, co
                                                    "module %2")
                                         .arg(caller.deviceUid)
                                         .arg(path.moduleId()));
-    auto served = m_gate.open(m_db, path.moduleId());
+    if (path.resource() == DdiPath::Resource::ArtifactMd5Sum) {
+        auto release = releaseWithDigests(path.moduleId());
+        if (!release)
+            return DdiReply::error(500, release.message());
+        const QString fileName = artifactFileName(release.value());
+        if (path.fileName() != fileName)
+            return DdiReply::error(404, QStringLiteral("Software module %1 has no artifact \"%2\"")
+                                            .arg(path.moduleId())
+                                            .arg(path.fileName()));
+        DdiReply r;
+        r.text = (release->md5 + QStringLiteral("  ") + fileName + QLatin1Char('\n')).toUtf8();
+        return r;
+    }
+    return serveRelease(path.moduleId(), path.fileName(), caller.deviceUid);
+}
+
+DdiReply DdiService::serveRelease(qint64 releaseId, const QString &fileName,
+                                  const QString &deviceUid)
+{
+    auto served = m_gate.open(m_db, releaseId);
     if (!served) {
-        qCWarning(lcDdi).noquote() << "not serving module" << path.moduleId() << "to"
-                                   << caller.deviceUid << ":" << served.message();
+        qCWarning(lcDdi).noquote()
+            << "not serving release" << releaseId << "to" << deviceUid << ":" << served.message();
         return DdiReply::error(
             500, QStringLiteral("The artifact cannot be served: %1").arg(served.message()));
     }
@@ -627,24 +652,55 @@ DdiReply DdiService::artifact(const DdiRequest &request, const DdiPath &path, co
         ReleaseRepository releases(m_db);
         (void)releases.setDigests(served->release.id, served->release.sha1, served->release.md5);
     }
-    const QString fileName = artifactFileName(served->release);
-    if (path.fileName() != fileName)
+    if (fileName != artifactFileName(served->release))
         return DdiReply::error(404, QStringLiteral("Software module %1 has no artifact \"%2\"")
-                                        .arg(path.moduleId())
-                                        .arg(path.fileName()));
-    if (path.resource() == DdiPath::Resource::ArtifactMd5Sum) {
-        DdiReply r;
-        r.text =
-            (served->release.md5 + QStringLiteral("  ") + fileName + QLatin1Char('\n')).toUtf8();
-        return r;
-    }
-    (void)request;
+                                        .arg(releaseId)
+                                        .arg(fileName));
     DdiReply r;
     r.file = served->file;
     r.fileSize = served->release.size;
     r.etag = '"' + served->release.sha256.toLatin1() + '"';
-    qCInfo(lcDdi).noquote() << caller.deviceUid << "downloads" << fileName;
+    qCInfo(lcDdi).noquote() << deviceUid << "downloads" << fileName;
     return r;
+}
+
+DdiReply DdiService::linkedArtifact(const DdiRequest &request)
+{
+    // {tenant}/artifacts/{releaseId}/{fileName}?device=UID&k=MAC, nothing else.
+    const qsizetype question = request.target.indexOf('?');
+    const QByteArray rawPath = request.target.left(question < 0 ? request.target.size() : question);
+    const QList<QByteArray> segments = rawPath.split('/');
+    if (segments.size() != 5 || !DdiPath::isValidNumericId(QString::fromLatin1(segments[3])))
+        return DdiReply::error(404, QStringLiteral("Not an artifact link"));
+    const qint64 releaseId = segments[3].toLongLong();
+    const QString fileName = QUrl::fromPercentEncoding(segments[4]);
+    if (!DdiPath::isValidFileName(fileName) || fileName.contains(QLatin1Char('/')))
+        return DdiReply::error(404, QStringLiteral("Not an artifact link"));
+    const QUrlQuery query(
+        QString::fromUtf8(question < 0 ? QByteArray() : request.target.mid(question + 1)));
+    const QString uid = query.queryItemValue(QStringLiteral("device"), QUrl::FullyDecoded);
+    const QString mac = query.queryItemValue(QStringLiteral("k"), QUrl::FullyDecoded);
+    if (uid.isEmpty() || mac.isEmpty())
+        return DdiReply::error(403, QStringLiteral("An artifact link needs its device and k"));
+    auto link = ArtifactLink::forWorkspace(m_db);
+    if (!link)
+        return DdiReply::error(500, link.message());
+    if (!link->verify(releaseId, uid, mac)) {
+        qCWarning(lcDdi).noquote()
+            << request.peer << "sent a forged or altered artifact link for" << uid;
+        return DdiReply::error(403, QStringLiteral("The artifact link is not valid"));
+    }
+    auto open = m_db.scalar(QStringLiteral("SELECT 1 FROM jobs j JOIN devices d ON d.id = "
+                                           "j.device_id WHERE d.uid = ? AND j.release_id = ? AND "
+                                           "j.transport = 'mqtt' AND j.finished_ms IS NULL"),
+                            {uid, releaseId});
+    if (!open)
+        return DdiReply::error(500, open.message());
+    if (!open->isValid())
+        return DdiReply::error(404, QStringLiteral("%1 has no unfinished job installing release %2")
+                                        .arg(uid)
+                                        .arg(releaseId));
+    return serveRelease(releaseId, fileName, uid);
 }
 
 } // namespace fleet

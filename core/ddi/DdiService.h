@@ -50,6 +50,9 @@ public:
 
     DdiReply handle(const DdiRequest &request);
 
+    // The name a release's artifact is offered under: its imported file name when that is a
+    // safe URL segment, else one made of its hash and version.
+    static QString artifactFileName(const Release &release);
     // The href base for a request: the configured public URL, or scheme + Host header.
     static Result<QUrl> linkBase(const DdiRequest &request, const QUrl &publicBase);
 
@@ -69,13 +72,16 @@ private:
     DdiReply cancelFeedback(const DdiRequest &request, const DdiPath &path, const Caller &caller);
     DdiReply configData(const DdiRequest &request, const Caller &caller);
     DdiReply artifact(const DdiRequest &request, const DdiPath &path, const Caller &caller);
+    // GET/HEAD {tenant}/artifacts/{release}/{file}?device=&k= : an MQTT device's signed link.
+    DdiReply linkedArtifact(const DdiRequest &request);
+    // The verified artifact of a release as a reply (or why not), for `deviceUid`.
+    DdiReply serveRelease(qint64 releaseId, const QString &fileName, const QString &deviceUid);
 
     // The caller's DDI job with that action id, or a 404 reply.
     std::optional<Job> actionOf(const Caller &caller, qint64 actionId, DdiReply &refusal);
     // The release of a job with its SHA-1 and MD5 known (worked out and stored on first use).
     Result<Release> releaseWithDigests(qint64 releaseId);
     Result<struct DdiDeployment> deploymentFor(const Job &job);
-    static QString artifactFileName(const Release &release);
     static Actor actorFor(const Caller &caller);
 
     SqliteDatabase &m_db;

@@ -39,6 +39,65 @@ bool JobService::needsReason(JobMessage::Kind kind)
     return kind == JobMessage::Kind::Rollback || kind == JobMessage::Kind::Decommission;
 }
 
+AuditRecord JobService::createRecord(const Job &job, const QString &reason)
+{
+    return {QStringLiteral("job.create"),
+            QStringLiteral("job"),
+            job.jobId,
+            {},
+            jobSnapshot(job),
+            reason};
+}
+
+Result<Job> JobService::insertJob(JobStore &store, const Device &device, const JobRequest &request,
+                                  const QDateTime &now)
+{
+    JobMessage message;
+    message.deviceId = device.uid;
+    message.kind = request.kind;
+    message.timestamp = now;
+    message.artifact = request.artifact;
+    message.targetVersion = request.targetVersion;
+    message.deadline = request.deadline;
+    message.settings = request.settings;
+    auto seq = store.nextSeq(device.id);
+    if (!seq)
+        return seq.error();
+    message.seq = seq.value();
+    auto jobId = store.uniqueJobId(now);
+    if (!jobId)
+        return jobId.error();
+    message.jobId = jobId.value();
+    auto payload = message.build();
+    if (!payload)
+        return Error::invalid(QStringLiteral("Job for %1: %2").arg(device.uid, payload.message()));
+
+    Job job;
+    job.jobId = message.jobId;
+    job.deviceId = device.id;
+    job.deviceUid = device.uid;
+    job.kind = JobMessage::kindName(request.kind);
+    job.seq = message.seq;
+    job.payload = payload.value();
+    job.targetVersion = request.targetVersion;
+    job.origin = request.origin;
+    job.state = Job::createdState();
+    job.createdMs = now.toMSecsSinceEpoch();
+    job.updatedMs = job.createdMs;
+    if (request.deadline.isValid())
+        job.deadlineMs = request.deadline.toMSecsSinceEpoch();
+    job.releaseId = request.releaseId;
+    auto row = store.insert(job);
+    if (!row)
+        return row.error();
+    job.row = row.value();
+    if (Status s = store.recordEvent(
+            job.row, {0, job.createdMs, std::nullopt, Job::createdState(), std::nullopt, {}});
+        !s)
+        return s.error();
+    return job;
+}
+
 Result<QList<Job>> JobService::create(const QList<qint64> &deviceIds, const JobRequest &request)
 {
     if (deviceIds.isEmpty())
@@ -61,59 +120,14 @@ Result<QList<Job>> JobService::create(const QList<qint64> &deviceIds, const JobR
         if (!device)
             return device.error();
 
-        JobMessage message;
-        message.deviceId = device->uid;
-        message.kind = request.kind;
-        message.timestamp = now;
-        message.artifact = request.artifact;
-        message.targetVersion = request.targetVersion;
-        message.deadline = request.deadline;
-        message.settings = request.settings;
-        auto seq = m_store.nextSeq(deviceId);
-        if (!seq)
-            return seq.error();
-        message.seq = seq.value();
-        auto jobId = m_store.uniqueJobId(now);
-        if (!jobId)
-            return jobId.error();
-        message.jobId = jobId.value();
-        auto payload = message.build();
-        if (!payload)
-            return Error::invalid(
-                QStringLiteral("Job for %1: %2").arg(device->uid, payload.message()));
-
-        Job job;
-        job.jobId = message.jobId;
-        job.deviceId = deviceId;
-        job.deviceUid = device->uid;
-        job.kind = JobMessage::kindName(request.kind);
-        job.seq = message.seq;
-        job.payload = payload.value();
-        job.targetVersion = request.targetVersion;
-        job.origin = request.origin;
-        job.state = Job::createdState();
-        job.createdMs = now.toMSecsSinceEpoch();
-        job.updatedMs = job.createdMs;
-        if (request.deadline.isValid())
-            job.deadlineMs = request.deadline.toMSecsSinceEpoch();
-        auto row = m_store.insert(job);
-        if (!row)
-            return row.error();
-        job.row = row.value();
-        if (Status s = m_store.recordEvent(
-                job.row, {0, job.createdMs, std::nullopt, Job::createdState(), std::nullopt, {}});
+        auto job = insertJob(m_store, device.value(), request, now);
+        if (!job)
+            return job.error();
+        if (Status s =
+                tx.record(createRecord(job.value(), request.reason), needsReason(request.kind));
             !s)
             return s.error();
-        if (Status s = tx.record({QStringLiteral("job.create"),
-                                  QStringLiteral("job"),
-                                  job.jobId,
-                                  {},
-                                  jobSnapshot(job),
-                                  request.reason},
-                                 needsReason(request.kind));
-            !s)
-            return s.error();
-        created << job;
+        created << job.value();
     }
     if (Status s = tx.commit(); !s)
         return s.error();
@@ -146,18 +160,18 @@ Result<Job> JobService::cancel(const QString &jobId, const QString &reason)
                                       .arg(jobId));
         if (Status s = m_store.setCancelRequested(job->row, nowMs); !s)
             return s.error();
-        if (Status s = m_store.recordEvent(job->row, {0, nowMs, std::nullopt,
-                                                      QStringLiteral("cancel_requested"),
-                                                      std::nullopt, reason});
+        if (Status s = m_store.recordEvent(
+                job->row,
+                {0, nowMs, std::nullopt, QStringLiteral("cancel_requested"), std::nullopt, reason});
             !s)
             return s.error();
-        if (Status s = tx.record({QStringLiteral("job.cancel-request"), QStringLiteral("job"),
-                                  jobId, before,
-                                  QJsonObject{{QStringLiteral("state"), job->state},
-                                              {QStringLiteral("cancel"), QStringLiteral("requested")},
-                                              {QStringLiteral("device"), job->deviceUid}},
-                                  reason},
-                                 true);
+        if (Status s = tx.record(
+                {QStringLiteral("job.cancel-request"), QStringLiteral("job"), jobId, before,
+                 QJsonObject{{QStringLiteral("state"), job->state},
+                             {QStringLiteral("cancel"), QStringLiteral("requested")},
+                             {QStringLiteral("device"), job->deviceUid}},
+                 reason},
+                true);
             !s)
             return s.error();
         if (Status s = tx.commit(); !s)

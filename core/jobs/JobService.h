@@ -1,5 +1,7 @@
 #pragma once
 
+#include "audit/AuditEntry.h"
+#include "inventory/Device.h"
 #include "jobs/Job.h"
 #include "jobs/JobStore.h"
 #include "protocol/JobMessage.h"
@@ -24,6 +26,7 @@ struct JobRequest
     QMap<QString, QString> settings;     // config
     QString reason;                      // required for rollback and decommission
     QString origin;                      // "fleetctl", "fleetdesk": shown with the job
+    std::optional<qint64> releaseId;     // the catalog release an update installs, if any
 };
 
 // The jobs operators create and cancel (GUI and fleetctl). Each call is one audited
@@ -50,6 +53,12 @@ public:
     // is requested (cancel_requested_ms), the server offers cancelAction on the next poll, and
     // the job ends as "cancelled" only when the device confirms.
     Result<Job> cancel(const QString &jobId, const QString &reason);
+
+    // Writes one MQTT job for `device` (payload, seq, id, first event) inside the caller's
+    // transaction; the caller records createRecord() with it. Shared with ReleaseAssigner.
+    static Result<Job> insertJob(JobStore &store, const Device &device, const JobRequest &request,
+                                 const QDateTime &now);
+    static AuditRecord createRecord(const Job &job, const QString &reason);
 
 private:
     SqliteDatabase &m_db;

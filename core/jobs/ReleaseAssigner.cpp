@@ -1,9 +1,12 @@
 #include "jobs/ReleaseAssigner.h"
 
 #include "audit/AuditLog.h"
+#include "ddi/ArtifactLink.h"
+#include "ddi/DdiService.h"
 #include "firmware/Release.h"
 #include "firmware/ReleaseRepository.h"
 #include "inventory/DeviceRepository.h"
+#include "jobs/JobService.h"
 #include "jobs/JobStore.h"
 #include "storage/SqliteDatabase.h"
 #include "util/Clock.h"
@@ -28,6 +31,22 @@ QByteArray ReleaseAssigner::ddiPayload(const Release &release)
                         {QStringLiteral("sha256"), release.sha256},
                         {QStringLiteral("size"), release.size}};
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+AuditRecord ReleaseAssigner::assignRecord(const Device &device, const Release &release,
+                                          const Job &job, const QString &reason)
+{
+    return {QStringLiteral("firmware.assign"),
+            QStringLiteral("device"),
+            device.uid,
+            QJsonObject{{QStringLiteral("fw_version"), device.fwVersion}},
+            QJsonObject{{QStringLiteral("release"), release.name},
+                        {QStringLiteral("version"), job.targetVersion},
+                        {QStringLiteral("sha256"), release.sha256},
+                        {QStringLiteral("job"), job.jobId},
+                        {QStringLiteral("kind"), job.kind},
+                        {QStringLiteral("transport"), job.transport}},
+            reason};
 }
 
 Result<AssignmentOutcome> ReleaseAssigner::assign(const AssignmentRequest &request)
@@ -64,11 +83,16 @@ Result<AssignmentOutcome> ReleaseAssigner::assign(const AssignmentRequest &reque
         InstallVerdict verdict =
             InstallPolicy::evaluate(facts, release.value(), request.intent, request.reason);
         QStringList reasons = verdict.reasons;
-        if (device->connection != QLatin1String("ddi"))
-            reasons << QStringLiteral("it is connected over %1, not through the update server: "
-                                      "send it an update job (fleetctl job send update) or give "
-                                      "it a DDI token (fleetctl device token)")
+        const bool ddi = device->connection == QLatin1String("ddi");
+        const bool mqtt = device->connection == QLatin1String("mqtt");
+        if (!ddi && !mqtt)
+            reasons << QStringLiteral("it is connected over %1, which the update server does not "
+                                      "reach")
                            .arg(device->connection);
+        if (mqtt && request.artifactBaseUrl.isEmpty())
+            reasons << QStringLiteral("it gets updates as MQTT jobs, which need the update "
+                                      "server's URL as devices reach it (--artifact-base-url, or "
+                                      "the public URL in the update server settings)");
         auto open = jobs.openInstall(deviceId);
         if (!open)
             return open.error();
@@ -78,6 +102,43 @@ Result<AssignmentOutcome> ReleaseAssigner::assign(const AssignmentRequest &reque
                            .arg(open->value().kind, open->value().jobId, open->value().state);
         if (!reasons.isEmpty()) {
             outcome.refused << AssignmentRefusal{device->uid, reasons};
+            continue;
+        }
+
+        if (mqtt) {
+            auto link = ArtifactLink::forWorkspace(m_db);
+            if (!link)
+                return link.error();
+            JobRequest mqttRequest;
+            mqttRequest.kind = rollback ? JobMessage::Kind::Rollback : JobMessage::Kind::Update;
+            mqttRequest.artifact =
+                JobArtifact{link->url(request.artifactBaseUrl, request.tenant, release->id,
+                                      DdiService::artifactFileName(release.value()), device->uid)
+                                .toString(QUrl::FullyEncoded),
+                            release->size, release->sha256, release->signature};
+            mqttRequest.targetVersion = release->version.toString();
+            mqttRequest.deadline = request.deadline;
+            mqttRequest.reason = request.reason;
+            mqttRequest.origin = request.origin;
+            mqttRequest.releaseId = release->id;
+            auto job = JobService::insertJob(jobs, device.value(), mqttRequest, now);
+            if (!job)
+                return job.error();
+            if (Status s = tx.record(JobService::createRecord(job.value(), request.reason),
+                                     JobService::needsReason(mqttRequest.kind));
+                !s)
+                return s.error();
+            if (verdict.isRollback)
+                if (Status s = tx.record(
+                        InstallPolicy::rollbackRecord(facts, release.value(), request.reason),
+                        true);
+                    !s)
+                    return s.error();
+            if (Status s = tx.record(
+                    assignRecord(device.value(), release.value(), job.value(), request.reason));
+                !s)
+                return s.error();
+            outcome.assigned << job.value();
             continue;
         }
 
@@ -116,15 +177,7 @@ Result<AssignmentOutcome> ReleaseAssigner::assign(const AssignmentRequest &reque
                 !s)
                 return s.error();
         if (Status s =
-                tx.record({QStringLiteral("firmware.assign"), QStringLiteral("device"), device->uid,
-                           QJsonObject{{QStringLiteral("fw_version"), device->fwVersion}},
-                           QJsonObject{{QStringLiteral("release"), release->name},
-                                       {QStringLiteral("version"), job.targetVersion},
-                                       {QStringLiteral("sha256"), release->sha256},
-                                       {QStringLiteral("job"), job.jobId},
-                                       {QStringLiteral("kind"), job.kind},
-                                       {QStringLiteral("transport"), job.transport}},
-                           request.reason});
+                tx.record(assignRecord(device.value(), release.value(), job, request.reason));
             !s)
             return s.error();
         outcome.assigned << job;

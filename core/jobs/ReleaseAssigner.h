@@ -1,6 +1,8 @@
 #pragma once
 
+#include "audit/AuditEntry.h"
 #include "firmware/InstallPolicy.h"
+#include "inventory/Device.h"
 #include "jobs/Job.h"
 #include "util/Result.h"
 
@@ -8,6 +10,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 namespace fleet {
 
@@ -27,6 +30,10 @@ struct AssignmentRequest
     // Assign to the devices that may take the release and list the others, instead of
     // refusing the whole request when one device may not.
     bool skipRefused = false;
+    // Where MQTT devices download from: the update server's base URL as they reach it
+    // (https://host:port). Without it, MQTT devices are refused.
+    QUrl artifactBaseUrl;
+    QString tenant = QStringLiteral("default");
 };
 
 struct AssignmentRefusal
@@ -44,9 +51,9 @@ struct AssignmentOutcome
 // Turns an assignment into one job per device, in one audited transaction, after the
 // install policy (approved, model, hardware revision, minimum version, no silent downgrade)
 // and the one-install-at-a-time rule allowed it. The job's transport follows the device's
-// connection: a DDI device gets a DDI action (its client fetches it on the next poll); other
-// transports are refused here with what to do instead, because an MQTT update job needs an
-// artifact URL the device can reach, which `fleetctl job send update` takes explicitly.
+// connection: a DDI device gets a DDI action (its client fetches it on the next poll); an MQTT
+// device gets an update (or rollback) job whose artifact is a signed link to the update server
+// (ArtifactLink) with the release's size, SHA-256 and signature; other connections are refused.
 class ReleaseAssigner
 {
 public:
@@ -58,6 +65,9 @@ public:
     static QByteArray ddiPayload(const Release &release);
 
 private:
+    static AuditRecord assignRecord(const Device &device, const Release &release, const Job &job,
+                                    const QString &reason);
+
     SqliteDatabase &m_db;
     AuditLog &m_audit;
 };

@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace fleet;
 using fleet::test::column;
@@ -156,6 +157,16 @@ private slots:
             server.service.handle(request("GET", base(), gateway, {}, "GatewayToken"));
         QCOMPARE(reply.status, 200);
         QVERIFY(reply.hasJson);
+    }
+
+    void tenantIsCaseInsensitive()
+    {
+        // rauc-hawkbit-updater's default tenant is "DEFAULT".
+        DdiFixture f;
+        Server server(f);
+        const DdiReply reply = server.service.handle(request(
+            "GET", QStringLiteral("/DEFAULT/controller/v1/gw-7"), f.token(QStringLiteral("gw-7"))));
+        QCOMPARE(reply.status, 200);
     }
 
     void idlePollAsksForConfigDataAndNotesLiveness()
@@ -554,8 +565,7 @@ private slots:
                      .toString(),
                  QStringLiteral("1.0"));
         QCOMPARE(server.service
-                     .handle(request("PUT", path, token,
-                                     R"({ "data" : { "serial": "SN "7"" } })"))
+                     .handle(request("PUT", path, token, R"({ "data" : { "serial": "SN "7"" } })"))
                      .status,
                  400);
     }
@@ -598,6 +608,75 @@ private slots:
         QVERIFY(!tampered.file);
         QVERIFY(tampered.text.contains("changed on disk"));
         QCOMPARE(server.gate.fullHashCount(), quint64(2));
+    }
+
+    void mqttDevicesDownloadThroughSignedLinks_data()
+    {
+        QTest::addColumn<QString>("change"); // what is wrong with the link, if anything
+        QTest::addColumn<int>("status");
+        QTest::newRow("valid") << QString() << 200;
+        QTest::newRow("altered mac") << "mac" << 403;
+        QTest::newRow("another device's name") << "device" << 403;
+        QTest::newRow("no mac") << "no-mac" << 403;
+        QTest::newRow("other file name") << "file" << 404;
+        QTest::newRow("job finished") << "finished" << 404;
+        QTest::newRow("POST") << "post" << 405;
+    }
+    void mqttDevicesDownloadThroughSignedLinks()
+    {
+        QFETCH(QString, change);
+        QFETCH(int, status);
+        DdiFixture f;
+        Device mqtt = fleet::test::TestWorkspace::makeDevice(QStringLiteral("mq-1"));
+        QVERIFY(InventoryService(f.ws.db(), f.ws.session().audit()).saveDevice(mqtt).ok());
+        const qint64 release = f.addRelease(2, 5, 0);
+        AssignmentRequest assignment;
+        assignment.releaseId = release;
+        assignment.deviceIds = {f.deviceId(QStringLiteral("mq-1"))};
+        assignment.artifactBaseUrl = QUrl(QStringLiteral("https://updates.plant:8443"));
+        auto outcome = ReleaseAssigner(f.ws.db(), f.ws.session().audit()).assign(assignment);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.message()));
+        const Job job = outcome->assigned.first();
+        QCOMPARE(job.transport, QStringLiteral("mqtt"));
+        const QJsonObject payload = QJsonDocument::fromJson(job.payload).object();
+        QUrl url(payload.value(QStringLiteral("artifact"))
+                     .toObject()
+                     .value(QStringLiteral("url"))
+                     .toString());
+        QVERIFY2(url.toString().startsWith(QStringLiteral("https://updates.plant:8443/default/"
+                                                          "artifacts/%1/")
+                                               .arg(release)),
+                 qPrintable(url.toString()));
+        QUrlQuery query(url);
+        if (change == QLatin1String("mac")) {
+            QString k = query.queryItemValue(QStringLiteral("k"));
+            k[0] = k[0] == QLatin1Char('0') ? QLatin1Char('1') : QLatin1Char('0');
+            query.removeQueryItem(QStringLiteral("k"));
+            query.addQueryItem(QStringLiteral("k"), k);
+        } else if (change == QLatin1String("device")) {
+            query.removeQueryItem(QStringLiteral("device"));
+            query.addQueryItem(QStringLiteral("device"), QStringLiteral("gw-7"));
+        } else if (change == QLatin1String("no-mac")) {
+            query.removeQueryItem(QStringLiteral("k"));
+        } else if (change == QLatin1String("file")) {
+            url.setPath(url.path().section(QLatin1Char('/'), 0, -2) + QStringLiteral("/x.bin"));
+        } else if (change == QLatin1String("finished")) {
+            QVERIFY(JobService(f.ws.db(), f.ws.session().audit())
+                        .cancel(job.jobId, QStringLiteral("test"))
+                        .ok());
+        }
+        url.setQuery(query);
+        Server server(f);
+        const DdiReply reply = server.service.handle(request(
+            change == QLatin1String("post") ? "POST" : "GET",
+            url.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded), {}));
+        QCOMPARE(reply.status, status);
+        QCOMPARE(bool(reply.file), status == 200);
+        if (reply.file)
+            QCOMPARE(reply.fileSize, payload.value(QStringLiteral("artifact"))
+                                         .toObject()
+                                         .value(QStringLiteral("size"))
+                                         .toInteger());
     }
 
     void livenessFlushMarksOnlineAndSweepsSilentDevices()
