@@ -4,6 +4,7 @@
 #include "DeviceSelection.h"
 #include "FirmwareReleaseFormatter.h"
 #include "TextTable.h"
+#include "ddi/UpdateServerSettings.h"
 #include "firmware/FirmwareCatalog.h"
 #include "firmware/InstallPolicy.h"
 #include "inventory/DeviceRepository.h"
@@ -220,7 +221,9 @@ assign.summary = QStringLiteral("Install a release on devices through the update
 assign.description = QStringLiteral(
     "Creates one job per device that installs the release: for a DDI device (one with a "
     "token, see 'fleetctl device token') it is a DDI action its client fetches on its next "
-    "poll of the update server ('fleetctl serve --ddi-port'). Every device must pass the "
+    "poll of the update server ('fleetctl serve --ddi-port'); for an MQTT device it is an "
+    "update job whose artifact is a signed link to the update server, valid for that device "
+    "while the job is unfinished. Every device must pass the "
     "install policy (see 'firmware check') and have no unfinished update; otherwise nothing "
     "is assigned and every refusal is listed, unless --skip-refused assigns the others. A "
     "release older than what a device runs needs --rollback and --reason. Audited "
@@ -237,7 +240,12 @@ assign.options << QList<QCommandLineOption>{
                                       "the others.")),
     QCommandLineOption(QStringLiteral("deadline"),
                        QStringLiteral("The jobs time out after this ISO 8601 time (with a zone)."),
-                       QStringLiteral("TIME"))};
+                       QStringLiteral("TIME")),
+    QCommandLineOption(QStringLiteral("artifact-base-url"),
+                       QStringLiteral("The update server as MQTT devices reach it "
+                                      "(https://HOST:PORT); default: the public URL of the "
+                                      "update server settings."),
+                       QStringLiteral("URL"))};
 assign.examples = {QStringLiteral("firmware assign 4 --device gw-0042"),
                    QStringLiteral("firmware assign 4 --filter \"Line 1\" --skip-refused"),
                    QStringLiteral("firmware assign 3 --device gw-0042 --rollback --reason "
@@ -625,6 +633,23 @@ int FirmwareCommands::assign(CommandContext &c)
     request.origin = QStringLiteral("fleetctl");
     request.deadline = deadline;
     request.skipRefused = c.isSet(QStringLiteral("skip-refused"));
+    auto server = UpdateServerSettingsStore(ws.db(), ws.audit()).load();
+    if (!server)
+        return c.fail(server.error());
+    request.tenant = server->tenant;
+    const QString base = c.isSet(QStringLiteral("artifact-base-url"))
+                             ? c.value(QStringLiteral("artifact-base-url"))
+                             : server->publicUrl;
+    if (!base.isEmpty()) {
+        const QUrl url(base, QUrl::StrictMode);
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")) ||
+            url.host().isEmpty() || url.hasQuery())
+            return c.usageError(QStringLiteral("--artifact-base-url takes https://HOST[:PORT] "
+                                               "(it is '%1')")
+                                    .arg(base));
+        request.artifactBaseUrl = url;
+    }
     ReleaseAssigner assigner(ws.db(), ws.audit());
     auto outcome = assigner.assign(request);
     if (!outcome)
@@ -640,9 +665,9 @@ int FirmwareCommands::assign(CommandContext &c)
                                         {QStringLiteral("target_version"), job.targetVersion}});
         QJsonArray refused;
         for (const AssignmentRefusal &r : outcome->refused)
-            refused.append(QJsonObject{{QStringLiteral("device"), r.deviceUid},
-                                       {QStringLiteral("reasons"),
-                                        QJsonArray::fromStringList(r.reasons)}});
+            refused.append(
+                QJsonObject{{QStringLiteral("device"), r.deviceUid},
+                            {QStringLiteral("reasons"), QJsonArray::fromStringList(r.reasons)}});
         c.out().json(QJsonObject{{QStringLiteral("release"), *id},
                                  {QStringLiteral("assigned"), assigned},
                                  {QStringLiteral("refused"), refused}});

@@ -2,6 +2,8 @@
 
 #include "CommandContext.h"
 #include "SignalWatcher.h"
+#include "UpdateServerOptions.h"
+#include "ddi/DdiServer.h"
 #include "engine/MqttEngine.h"
 #include "settings/BrokerProfileStore.h"
 #include "settings/KeychainSecretStore.h"
@@ -46,7 +48,7 @@ QString stateText(MqttClient::State state)
 
 QString ServeCommand::summary() const
 {
-    return QStringLiteral("Ingest device reports from an MQTT broker until stopped");
+    return QStringLiteral("Run the MQTT ingest and/or the update server until stopped");
 }
 
 QList<CommandSpec> ServeCommand::commands()
@@ -64,7 +66,13 @@ QList<CommandSpec> ServeCommand::commands()
         "password is read from a file (first line), never from the command line, where other "
         "users could see it.\n\nWith --profile NAME the broker profile saved in the workspace (in "
         "the window's Broker settings) is used; its password comes from --password-file or, "
-        "when not given, from the OS keychain.");
+        "when not given, from the OS keychain.\n\nWith --ddi-port PORT the built-in update server "
+        "runs as well (or alone): device agents such as SWUpdate (suricatta) and "
+        "rauc-hawkbit-updater poll it over HTTPS with hawkBit's DDI API, authenticated by the "
+        "tokens of 'fleetctl device token' and 'fleetctl gateway token', and install the "
+        "releases 'fleetctl firmware assign' gave them. Its certificate is the workspace's "
+        "server certificate, issued by the workspace's local CA on first use (see 'fleetctl "
+        "server certificate'; export the CA for the devices).");
     serve.options = {
         QCommandLineOption(QStringLiteral("broker"),
                            QStringLiteral("The broker: mqtt://HOST[:PORT] or mqtts://HOST[:PORT] "
@@ -96,11 +104,14 @@ QList<CommandSpec> ServeCommand::commands()
                            QStringLiteral("Accept a server certificate issued for another host "
                                           "name (the chain is still checked).")),
     };
+    serve.options << UpdateServerOptions::options();
     serve.examples = {
         QStringLiteral("serve --broker mqtt://broker.plant-a.local"),
         QStringLiteral("serve --profile \"Plant A\""),
         QStringLiteral("serve --broker mqtts://broker.example.com:8883 --ca ca.pem "
-                       "--username fleetdesk --password-file /etc/fleetdesk/mqtt.pass")};
+                       "--username fleetdesk --password-file /etc/fleetdesk/mqtt.pass"),
+        QStringLiteral("serve --ddi-port 8443"),
+        QStringLiteral("serve --profile \"Plant A\" --ddi-port 8443 --poll-interval 60")};
     serve.run = [this](CommandContext &c) {
         return this->run(c);
     };
@@ -173,9 +184,8 @@ Result<MqttBrokerProfile> ServeCommand::storedProfile(const CommandContext &c,
             break; // a user without a password is allowed; the broker decides
         case SecretOutcome::Kind::Unavailable:
         case SecretOutcome::Kind::Failed:
-            return Error::failed(
-                QStringLiteral("%1. Give the password with --password-file FILE.")
-                    .arg(secret.message));
+            return Error::failed(QStringLiteral("%1. Give the password with --password-file FILE.")
+                                     .arg(secret.message));
         }
     }
     if (Status valid = profile.validate(); !valid)
@@ -187,10 +197,17 @@ int ServeCommand::run(CommandContext &c)
 {
     const bool fromBroker = c.isSet(QStringLiteral("broker"));
     const bool fromProfile = c.isSet(QStringLiteral("profile"));
-    if (!fromBroker && !fromProfile)
-        return c.usageError(QStringLiteral("--broker URL (or --profile NAME) is required."));
+    const bool mqtt = fromBroker || fromProfile;
+    const bool ddi = UpdateServerOptions::isRequested(c);
+    if (!mqtt && !ddi)
+        return c.usageError(QStringLiteral("--broker URL (or --profile NAME) and/or --ddi-port "
+                                           "PORT is required."));
     if (fromBroker && fromProfile)
-        return c.usageError(QStringLiteral("Give either --broker URL or --profile NAME, not both."));
+        return c.usageError(
+            QStringLiteral("Give either --broker URL or --profile NAME, not both."));
+    if (ddi)
+        if (Status valid = UpdateServerOptions::validate(c); !valid)
+            return c.usageError(valid.message());
     Result<MqttBrokerProfile> profile = Error::failed({});
     if (fromBroker) {
         profile = profileFrom(c);
@@ -209,6 +226,7 @@ int ServeCommand::run(CommandContext &c)
     // The same engine as the window: the client and the ingest run on the engine's thread with
     // a connection of their own; this thread only reports.
     MqttEngine engine(session.value()->workspace(), c.clock());
+    DdiServer updateServer(session.value()->workspace().path(), c.clock());
 
     // Installed before connecting, so a signal during the first connection attempt also
     // ends the process cleanly.
@@ -218,7 +236,7 @@ int ServeCommand::run(CommandContext &c)
             QStringLiteral("Cannot handle stop signals: %1").arg(stopSignals.errorString())));
 
     Output &out = c.out();
-    const QString url = profile->url();
+    const QString url = mqtt ? profile->url() : QString();
     QEventLoop loop;
     bool everConnected = false;
     bool stopping = false;
@@ -231,11 +249,10 @@ int ServeCommand::run(CommandContext &c)
                          for (qint64 id : ids)
                              changedDevices.insert(id);
                      });
-    QObject::connect(&engine, &MqttEngine::rejected, &loop,
-                     [&out](const QString &uid, const QString &reason) {
-                         out.warning(
-                             QStringLiteral("rejected a report of %1: %2").arg(uid, reason));
-                     });
+    QObject::connect(
+        &engine, &MqttEngine::rejected, &loop, [&out](const QString &uid, const QString &reason) {
+            out.warning(QStringLiteral("rejected a report of %1: %2").arg(uid, reason));
+        });
     QObject::connect(&engine, &MqttEngine::stateChanged, &loop,
                      [&](MqttClient::State state, int protocolVersion) {
                          if (stopping)
@@ -278,7 +295,12 @@ int ServeCommand::run(CommandContext &c)
         changedDevices.clear();
     };
     QObject::connect(&summary, &QTimer::timeout, &loop, printSummary);
-    summary.start();
+    if (mqtt)
+        summary.start();
+    QObject::connect(&updateServer, &DdiServer::errorOccurred, &loop,
+                     [&out](const QString &message) {
+                         out.warning(QStringLiteral("update server: %1").arg(message));
+                     });
 
     QObject::connect(&stopSignals, &SignalWatcher::signalReceived, &loop, [&](int signalNumber) {
         if (stopping)
@@ -290,15 +312,26 @@ int ServeCommand::run(CommandContext &c)
         loop.quit();
     });
 
-    if (Status started = engine.start(profile.value()); !started)
-        return c.fail(started.error());
+    if (ddi) {
+        if (Status started = UpdateServerOptions::start(c, *session.value(), updateServer);
+            !started)
+            return c.fail(started.error());
+        out.note(
+            QStringLiteral("update server (hawkBit DDI) listening on %1").arg(updateServer.url()));
+    }
+    if (mqtt)
+        if (Status started = engine.start(profile.value()); !started)
+            return c.fail(started.error());
     loop.exec();
     summary.stop();
 
     stopping = true;
+    // Answers no more requests and writes the poll times noted so far.
+    updateServer.stop();
     // Reads what is still in the socket, writes every queued report and disconnects.
-    if (Status stopped = engine.stop(); !stopped)
-        return c.fail(stopped.error());
+    if (mqtt)
+        if (Status stopped = engine.stop(); !stopped)
+            return c.fail(stopped.error());
     if (everConnected)
         printSummary();
     return exitCode;

@@ -10,7 +10,8 @@ class CommandContext;
 class WorkspaceSession;
 
 // `fleetctl serve --broker URL` or `--profile NAME`: the MQTT connection and the device-report
-// ingest without a window, through the same MqttEngine the GUI runs, until SIGINT or SIGTERM.
+// ingest without a window, through the same MqttEngine the GUI runs, until SIGINT or SIGTERM;
+// with `--ddi-port PORT` also (or only) the built-in hawkBit DDI update server (DdiServer).
 // On the signal the messages already received are written (nothing is lost) and the client
 // disconnects cleanly.
 class ServeCommand final : public CommandGroup

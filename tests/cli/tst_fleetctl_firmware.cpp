@@ -268,15 +268,36 @@ private slots:
         const QString release = QString::number(m_newer);
         // An MQTT device is not served by the update server: nothing is assigned.
         QCOMPARE(FleetctlRunner::sqlite(
-            m_workspace,
-            QStringLiteral("UPDATE devices SET connection = 'mqtt' WHERE uid = '%1';").arg(m_device)), 0);
-        const CliResult mqtt =
-            m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"), release,
-                       QStringLiteral("--device"), m_device});
+                     m_workspace,
+                     QStringLiteral("UPDATE devices SET connection = 'mqtt' WHERE uid = '%1';")
+                         .arg(m_device)),
+                 0);
+        const CliResult mqtt = m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
+                                          release, QStringLiteral("--device"), m_device});
         FLEETCTL_EXPECT_EXIT(mqtt, 6);
-        QVERIFY2(mqtt.errText().contains(QLatin1String("connected over mqtt")),
+        QVERIFY2(mqtt.errText().contains(QLatin1String("--artifact-base-url")),
                  mqtt.describe().constData());
         QCOMPARE(auditCount(QStringLiteral("firmware.assign")), 0);
+        // With the server's URL it becomes an MQTT update job with a signed download link.
+        const CliResult linked =
+            json({QStringLiteral("firmware"), QStringLiteral("assign"), release,
+                  QStringLiteral("--device"), m_device, QStringLiteral("--artifact-base-url"),
+                  QStringLiteral("https://updates.plant:8443")});
+        FLEETCTL_EXPECT_EXIT(linked, 0);
+        const QJsonObject mqttJob =
+            linked.json().value(QStringLiteral("assigned")).toArray().first().toObject();
+        QCOMPARE(mqttJob.value(QStringLiteral("transport")).toString(), QStringLiteral("mqtt"));
+        const CliResult shown = json({QStringLiteral("job"), QStringLiteral("show"),
+                                      mqttJob.value(QStringLiteral("job_id")).toString()});
+        FLEETCTL_EXPECT_EXIT(shown, 0);
+        QVERIFY2(
+            shown.outText().contains(
+                QStringLiteral("https://updates.plant:8443/default/artifacts/%1/").arg(release)),
+            shown.describe().constData());
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("job"), QStringLiteral("cancel"),
+                                        mqttJob.value(QStringLiteral("job_id")).toString(),
+                                        QStringLiteral("--reason"), QStringLiteral("test")}),
+                             0);
 
         const CliResult token = json({QStringLiteral("device"), QStringLiteral("token"), m_device});
         FLEETCTL_EXPECT_EXIT(token, 0);
@@ -292,29 +313,29 @@ private slots:
         QCOMPARE(listed.jsonArray().first().toObject().value(QStringLiteral("fingerprint")),
                  token.json().value(QStringLiteral("fingerprint")));
 
-        const CliResult assigned =
-            json({QStringLiteral("firmware"), QStringLiteral("assign"), release,
-                  QStringLiteral("--device"), m_device});
+        const CliResult assigned = json({QStringLiteral("firmware"), QStringLiteral("assign"),
+                                         release, QStringLiteral("--device"), m_device});
         FLEETCTL_EXPECT_EXIT(assigned, 0);
         const QJsonObject job =
             assigned.json().value(QStringLiteral("assigned")).toArray().first().toObject();
         QCOMPARE(job.value(QStringLiteral("transport")).toString(), QStringLiteral("ddi"));
         QCOMPARE(job.value(QStringLiteral("target_version")).toString(), QStringLiteral("99.0.0"));
-        QCOMPARE(auditCount(QStringLiteral("firmware.assign")), 1);
+        QCOMPARE(auditCount(QStringLiteral("firmware.assign")), 2);
 
         // One install at a time; an older release only as an explicit rollback.
         const CliResult twice = m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
                                            release, QStringLiteral("--device"), m_device});
         FLEETCTL_EXPECT_EXIT(twice, 6);
-        QVERIFY2(twice.errText().contains(QLatin1String("unfinished")), twice.describe().constData());
+        QVERIFY2(twice.errText().contains(QLatin1String("unfinished")),
+                 twice.describe().constData());
         FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("job"), QStringLiteral("cancel"),
                                         job.value(QStringLiteral("job_id")).toString(),
                                         QStringLiteral("--reason"), QStringLiteral("test")}),
                              0);
-        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
-                                        QString::number(m_older), QStringLiteral("--device"),
-                                        m_device}),
-                             6);
+        FLEETCTL_EXPECT_EXIT(
+            m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
+                       QString::number(m_older), QStringLiteral("--device"), m_device}),
+            6);
         FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("firmware"), QStringLiteral("assign"),
                                         QString::number(m_older), QStringLiteral("--device"),
                                         m_device, QStringLiteral("--rollback")}),
@@ -330,12 +351,12 @@ private slots:
             json({QStringLiteral("device"), QStringLiteral("token"), m_device});
         QVERIFY(rotated.json().value(QStringLiteral("replaced")).toBool());
         QVERIFY(rotated.json().value(QStringLiteral("token")).toString() != secret);
-        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("device"), QStringLiteral("token"),
-                                        m_device, QStringLiteral("--revoke")}),
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("device"), QStringLiteral("token"), m_device,
+                                        QStringLiteral("--revoke")}),
                              2);
-        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("device"), QStringLiteral("token"),
-                                        m_device, QStringLiteral("--revoke"),
-                                        QStringLiteral("--reason"), QStringLiteral("replaced")}),
+        FLEETCTL_EXPECT_EXIT(m_cli.run({QStringLiteral("device"), QStringLiteral("token"), m_device,
+                                        QStringLiteral("--revoke"), QStringLiteral("--reason"),
+                                        QStringLiteral("replaced")}),
                              0);
         QCOMPARE(auditCount(QStringLiteral("ddi.token.revoke")), 1);
         QCOMPARE(auditCount(QStringLiteral("ddi.token.rotate")), 1);
