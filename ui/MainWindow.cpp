@@ -12,6 +12,8 @@
 #include "settings/ConnectionController.h"
 #include "settings/ConnectionStatusLabel.h"
 #include "settings/KeychainSecretStore.h"
+#include "settings/UpdateServerController.h"
+#include "settings/UpdateServerStatusLabel.h"
 #include "storage/SqliteDatabase.h"
 #include "storage/WorkspaceBackup.h"
 #include "storage/WorkspaceSession.h"
@@ -30,6 +32,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace fleet {
 
@@ -56,6 +59,7 @@ MainWindow::MainWindow(WorkspaceSession &session, std::unique_ptr<SecretStore> s
     , m_operatorLabel(new QLabel(this))
     , m_secrets(std::move(secrets))
     , m_connectionStatus(new ConnectionStatusLabel(this))
+    , m_updateServerStatus(new UpdateServerStatusLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     m_pathLabel->setObjectName(QStringLiteral("workspacePathLabel"));
@@ -63,6 +67,7 @@ MainWindow::MainWindow(WorkspaceSession &session, std::unique_ptr<SecretStore> s
     m_operatorLabel->setObjectName(QStringLiteral("operatorLabel"));
     statusBar()->addWidget(m_pathLabel, 1);
     statusBar()->addPermanentWidget(m_connectionStatus);
+    statusBar()->addPermanentWidget(m_updateServerStatus);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_operatorLabel);
 
@@ -80,6 +85,10 @@ MainWindow::~MainWindow()
     m_connectionStatus->setEngine(nullptr);
     delete m_connection;
     m_connection = nullptr;
+    // The update server writes into the workspace too: it stops (and flushes) before it.
+    m_updateServerStatus->setController(nullptr);
+    delete m_updateServer;
+    m_updateServer = nullptr;
     // The pages use the session: they go first.
     delete centralWidget();
 }
@@ -90,6 +99,9 @@ void MainWindow::installSession(WorkspaceSession &session)
     m_connectionStatus->setEngine(nullptr);
     delete m_connection;
     m_connection = nullptr;
+    m_updateServerStatus->setController(nullptr);
+    delete m_updateServer;
+    m_updateServer = nullptr;
     delete takeCentralWidget();
     m_session = &session;
     setWindowTitle(tr("Fleetdesk — %1").arg(session.workspace().path()));
@@ -134,6 +146,10 @@ void MainWindow::installSession(WorkspaceSession &session)
                 page->scheduleLiveRefresh(ids);
             });
     connect(m_connection, &ConnectionController::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    m_updateServer = new UpdateServerController(session, this);
+    m_updateServerStatus->setController(m_updateServer);
+    connect(m_updateServer, &UpdateServerController::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     m_auditPage = new AuditPage(session, m_sections);
     m_firmwarePage = new FirmwarePage(session, m_sections);
@@ -231,6 +247,8 @@ void MainWindow::startIntegrityCheck()
             const Section section = currentSection();
             installSession(*m_session);
             showSection(section);
+            if (std::exchange(m_startUpdateServerWhenChecked, false) && problems.isEmpty())
+                m_updateServer->startIfEnabled();
             emit integrityCheckFinished(problems.isEmpty());
         });
 }
@@ -275,10 +293,22 @@ void MainWindow::buildMenus()
     settingsMenu->addSeparator();
     settingsMenu->addAction(m_connection->connectAction());
     settingsMenu->addAction(m_connection->disconnectAction());
+    settingsMenu->addSeparator();
+    settingsMenu->addAction(m_updateServer->settingsAction());
+    settingsMenu->addAction(m_updateServer->startAction());
+    settingsMenu->addAction(m_updateServer->stopAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Fleetdesk"), this, &MainWindow::showAbout);
     about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::startUpdateServerIfEnabled()
+{
+    if (m_session->workspace().isIntegrityCheckPending())
+        m_startUpdateServerWhenChecked = true;
+    else
+        m_updateServer->startIfEnabled();
 }
 
 void MainWindow::showSection(Section section)
@@ -325,6 +355,7 @@ bool MainWindow::openWorkspace(const QString &path, bool create)
                                 tr("Cannot open %1:\n%2").arg(path, session.message()));
         return false;
     }
+    m_startUpdateServerWhenChecked = false; // that was for the workspace opened at launch
     // The old pages still use the old session: install (which deletes them) before freeing it.
     std::unique_ptr<WorkspaceSession> previous = std::move(m_ownedSession);
     m_ownedSession = std::move(session.value());

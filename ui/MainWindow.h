@@ -15,6 +15,8 @@ class ConnectionStatusLabel;
 class DevicesPage;
 class FirmwarePage;
 class SecretStore;
+class UpdateServerController;
+class UpdateServerStatusLabel;
 class WorkspaceSession;
 
 // The frame: section navigation on the left, the section on the right, menus and a status bar
@@ -46,6 +48,12 @@ public:
     // The MQTT connection of the current workspace (engine, connect actions, broker dialog).
     ConnectionController *connection() const { return m_connection; }
     ConnectionStatusLabel *connectionStatus() const { return m_connectionStatus; }
+    // The built-in update server of the current workspace (hawkBit DDI) and its status field.
+    UpdateServerController *updateServer() const { return m_updateServer; }
+    UpdateServerStatusLabel *updateServerStatus() const { return m_updateServerStatus; }
+    // At launch: starts the update server when its settings say so, once the workspace's
+    // deferred integrity check has passed (until then the workspace is read-only).
+    void startUpdateServerIfEnabled();
 
     // What the menu commands run once their dialogs are answered.
     bool openWorkspace(const QString &path, bool create);
@@ -87,6 +95,9 @@ private:
     std::unique_ptr<SecretStore> m_secrets;
     ConnectionStatusLabel *m_connectionStatus;
     ConnectionController *m_connection = nullptr; // one per workspace session
+    UpdateServerStatusLabel *m_updateServerStatus;
+    UpdateServerController *m_updateServer = nullptr; // one per workspace session
+    bool m_startUpdateServerWhenChecked = false;
 };
 
 } // namespace fleet

@@ -39,8 +39,9 @@ CommandLine CommandLine::parse(const QCoreApplication &app)
     const QCommandLineOption noConnect(
         QStringLiteral("no-connect"),
         QCoreApplication::translate("fleet::CommandLine",
-                                    "Do not connect to the workspace's active MQTT broker at "
-                                    "start (Settings > Connect to broker does it later)."));
+                                    "Do not connect to the workspace's active MQTT broker or "
+                                    "start its update server at start (the Settings menu does "
+                                    "both later)."));
     parser.addOptions({workspace, operatorName, screenshot, noDemo, noConnect});
     parser.process(app);
 

@@ -100,6 +100,9 @@ int main(int argc, char *argv[])
     // shows the workspace as it is on disk, not what a live broker happens to send.
     if (options.connect && options.screenshotPath.isEmpty() && window.connection())
         window.connection()->connectIfActiveProfile();
+    // The update server starts with the window when its settings say so (--no-connect: not).
+    if (options.connect && options.screenshotPath.isEmpty())
+        window.startUpdateServerIfEnabled();
 
     ScreenshotTaker screenshot(window, options.screenshotPath);
     if (!options.screenshotPath.isEmpty())

@@ -118,7 +118,10 @@ private slots:
                                             QStringLiteral("Verify audit trail")}));
         QCOMPARE(menuTexts(4), (QStringList{QStringLiteral("Broker settings…"),
                                             QStringLiteral("Connect to broker"),
-                                            QStringLiteral("Disconnect from broker")}));
+                                            QStringLiteral("Disconnect from broker"),
+                                            QStringLiteral("Update server…"),
+                                            QStringLiteral("Start update server"),
+                                            QStringLiteral("Stop update server")}));
     }
 
     void aboutNamesTheLicence()
