@@ -1,5 +1,6 @@
 #include "FirmwarePage.h"
 
+#include "AssignReleaseDialog.h"
 #include "DeviceVersionPanel.h"
 #include "FirmwareReleaseModel.h"
 #include "FirmwareVersionCounts.h"
@@ -105,6 +106,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
           tr("Revoke…"), this))
     , m_channel(new QPushButton(tr("Set channel"), this))
     , m_knownGood(new QPushButton(tr("Mark known good"), this))
+    , m_assign(new QPushButton(tr("Assign to devices…"), this))
     , m_createKey(new QPushButton(tr("Create signing key…"), this))
 {
     setObjectName(QStringLiteral("firmwarePage"));
@@ -143,6 +145,9 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     m_channel->setMenu(channelMenu);
     m_knownGood->setObjectName(QStringLiteral("knownGoodButton"));
     m_knownGood->setToolTip(tr("Known-good releases are what devices roll back to"));
+    m_assign->setObjectName(QStringLiteral("assignReleaseButton"));
+    m_assign->setToolTip(tr("Install the selected approved release on devices through the "
+                            "update server"));
     m_createKey->setObjectName(QStringLiteral("createKeyButton"));
     m_createKey->setToolTip(tr("Create the workspace's release-signing key (kept encrypted next "
                                "to the workspace file)"));
@@ -161,6 +166,8 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     actions->addWidget(m_revoke);
     actions->addWidget(m_channel);
     actions->addWidget(m_knownGood);
+    actions->addSpacing(12);
+    actions->addWidget(m_assign);
     actions->addStretch(1);
     actions->addWidget(m_countLabel);
     actions->addSpacing(12);
@@ -190,6 +197,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     connect(m_approve, &QPushButton::clicked, this, &FirmwarePage::askApproval);
     connect(m_revoke, &QPushButton::clicked, this, &FirmwarePage::askRevocation);
     connect(m_knownGood, &QPushButton::clicked, this, &FirmwarePage::toggleKnownGood);
+    connect(m_assign, &QPushButton::clicked, this, [this] { openAssignDialog(); });
     connect(m_createKey, &QPushButton::clicked, this, &FirmwarePage::askNewKey);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &FirmwarePage::selectionChanged);
@@ -239,9 +247,23 @@ void FirmwarePage::updateActions()
     m_revoke->setEnabled(writable && r && r->state != ReleaseState::Revoked);
     m_channel->setEnabled(writable && r && r->state != ReleaseState::Revoked);
     m_knownGood->setEnabled(writable && r && r->state == ReleaseState::Approved);
+    m_assign->setEnabled(writable && r && r->state == ReleaseState::Approved);
     m_knownGood->setText(r && r->knownGood ? tr("Unmark known good") : tr("Mark known good"));
     if (m_session.workspace().isReadOnly())
         m_import->setToolTip(tr("The workspace is read-only"));
+}
+
+AssignReleaseDialog *FirmwarePage::openAssignDialog()
+{
+    const auto r = selectedRelease();
+    if (!r)
+        return nullptr;
+    auto *dialog = new AssignReleaseDialog(m_session, *r, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &AssignReleaseDialog::finishedAssignment, this,
+            [this](bool ok, int, const QString &summary) { showMessage(ok, summary); });
+    dialog->open();
+    return dialog;
 }
 
 void FirmwarePage::updateKeyButton()

@@ -13,6 +13,7 @@ class QTableView;
 
 namespace fleet {
 
+class AssignReleaseDialog;
 class BackgroundSession;
 class DeviceVersionPanel;
 class FirmwareCatalog;
@@ -52,6 +53,9 @@ public:
     void revoke(qint64 id, const QString &reason);
     void setChannel(qint64 id, ReleaseChannel channel);
     void setKnownGood(qint64 id, bool knownGood);
+    // Opens "Assign to devices…" for the selected release (object name
+    // "assignReleaseDialog"); returns it for tests, nullptr when no release is selected.
+    AssignReleaseDialog *openAssignDialog();
     // Re-reads the releases and the device counts.
     void refresh();
 
@@ -105,6 +109,7 @@ private:
     QPushButton *m_revoke;
     QPushButton *m_channel;
     QPushButton *m_knownGood;
+    QPushButton *m_assign;
     QPushButton *m_createKey;
     QString m_activeKey; // fingerprint of the workspace's signing key; empty when none
     QStringList m_pendingImports;
