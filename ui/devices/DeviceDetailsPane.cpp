@@ -1,5 +1,6 @@
 #include "DeviceDetailsPane.h"
 
+#include "DdiTokenIssuer.h"
 #include "DeviceAuditTab.h"
 #include "DeviceComponentsTab.h"
 #include "DeviceConfigurationTab.h"
@@ -8,7 +9,9 @@
 #include "inventory/DeviceRepository.h"
 #include "storage/WorkspaceSession.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -26,6 +29,8 @@ DeviceDetailsPane::DeviceDetailsPane(WorkspaceSession &session, QWidget *parent)
     , m_configuration(new DeviceConfigurationTab(this))
     , m_firmware(new DeviceFirmwareTab(session, this))
     , m_audit(new DeviceAuditTab(session.workspace(), this))
+    , m_ddiTokenButton(new QPushButton(tr("DDI token…"), this))
+    , m_ddiTokens(new DdiTokenIssuer(session, this))
 {
     m_title->setObjectName(QStringLiteral("deviceTitle"));
     QFont font = m_title->font();
@@ -46,7 +51,15 @@ DeviceDetailsPane::DeviceDetailsPane(WorkspaceSession &session, QWidget *parent)
     auto *details = new QWidget(this);
     auto *detailsLayout = new QVBoxLayout(details);
     detailsLayout->setContentsMargins(0, 0, 0, 0);
-    detailsLayout->addWidget(m_title);
+    m_ddiTokenButton->setObjectName(QStringLiteral("ddiTokenButton"));
+    m_ddiTokenButton->setToolTip(tr("Create or replace the token the device's DDI client "
+                                    "(SWUpdate, rauc-hawkbit-updater) uses with the update "
+                                    "server"));
+    m_title->setWordWrap(true); // a long name and uid share the row with the button
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(m_ddiTokenButton, 0, Qt::AlignTop);
+    detailsLayout->addLayout(titleRow);
     detailsLayout->addWidget(m_tabs);
 
     auto *hint = new QLabel(tr("Select a device to see everything about it."), this);
@@ -67,6 +80,13 @@ DeviceDetailsPane::DeviceDetailsPane(WorkspaceSession &session, QWidget *parent)
     connect(m_overview, &DeviceOverviewTab::failed, this, &DeviceDetailsPane::failed);
     connect(m_components, &DeviceComponentsTab::failed, this, &DeviceDetailsPane::failed);
     connect(m_firmware, &DeviceFirmwareTab::failed, this, &DeviceDetailsPane::failed);
+    connect(m_ddiTokenButton, &QPushButton::clicked, this, [this] {
+        if (!m_deviceUid.isEmpty())
+            m_ddiTokens->ask(m_deviceUid);
+    });
+    connect(m_ddiTokens, &DdiTokenIssuer::failed, this, &DeviceDetailsPane::failed);
+    connect(m_ddiTokens, &DdiTokenIssuer::issued, this, [this] { onDeviceChanged(m_deviceId); });
+    m_ddiTokenButton->setEnabled(!session.workspace().isReadOnly());
 }
 
 void DeviceDetailsPane::showDevice(qint64 id)
@@ -94,6 +114,7 @@ void DeviceDetailsPane::reload()
     m_configuration->setDevice(device.value());
     m_firmware->setDevice(device.value());
     m_audit->setDeviceUid(device->uid);
+    m_deviceUid = device->uid;
     m_stack->setCurrentIndex(1);
 }
 
@@ -101,6 +122,7 @@ void DeviceDetailsPane::setWritable(bool writable)
 {
     m_overview->setWritable(writable);
     m_components->setWritable(writable);
+    m_ddiTokenButton->setEnabled(writable);
 }
 
 void DeviceDetailsPane::onDeviceChanged(qint64 id)

@@ -3,11 +3,13 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 class QTabWidget;
 
 namespace fleet {
 
+class DdiTokenIssuer;
 class DeviceAuditTab;
 class DeviceComponentsTab;
 class DeviceConfigurationTab;
@@ -33,6 +35,9 @@ public:
     DeviceOverviewTab *overviewTab() const { return m_overview; }
     DeviceComponentsTab *componentsTab() const { return m_components; }
     DeviceAuditTab *auditTab() const { return m_audit; }
+    // "DDI token…": creates or replaces the device's update-server token, shown once.
+    QPushButton *ddiTokenButton() const { return m_ddiTokenButton; }
+    DdiTokenIssuer *ddiTokenIssuer() const { return m_ddiTokens; }
 
 signals:
     // The user changed the device here (notes, SBOM): the table and others should refresh.
@@ -52,6 +57,9 @@ private:
     DeviceConfigurationTab *m_configuration;
     DeviceFirmwareTab *m_firmware;
     DeviceAuditTab *m_audit;
+    QPushButton *m_ddiTokenButton;
+    DdiTokenIssuer *m_ddiTokens;
+    QString m_deviceUid;
 };
 
 } // namespace fleet
