@@ -2,6 +2,7 @@
 #include "FirmwareFixtures.h"
 #include "FirmwareReleaseModel.h"
 #include "charts/HorizontalBarChart.h"
+#include "crypto/Ed25519PrivateKey.h"
 #include "firmware/DeviceVersionPanel.h"
 #include "firmware/FirmwarePage.h"
 #include "firmware/ImportManifestDialog.h"
@@ -330,6 +331,31 @@ private slots:
         QCOMPARE(QStringLiteral("1"),
                  scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = "
                                        "'firmware.approve'")));
+    }
+
+    void importedKeySignsReleases()
+    {
+        QVERIFY(button("importKeyButton")->isEnabled());
+        auto key = fleet::Ed25519PrivateKey::generate();
+        QVERIFY(key.ok());
+        const QByteArray encrypted = key->toPem("file passphrase").value();
+        // A wrong passphrase for the file is refused in words; nothing is imported.
+        auto wrong = run([&] { m_page->importSigningKey(encrypted, "not it", kPassphrase); });
+        QVERIFY(!wrong.first);
+        QVERIFY2(wrong.second.startsWith(QStringLiteral("Signing key not imported: ")),
+                 qPrintable(wrong.second));
+        QVERIFY(button("importKeyButton")->isEnabled());
+        auto imported =
+            run([&] { m_page->importSigningKey(encrypted, "file passphrase", kPassphrase); });
+        QVERIFY2(imported.first, qPrintable(imported.second));
+        QTRY_VERIFY_WITH_TIMEOUT(!button("importKeyButton")->isEnabled(), kWait);
+        QVERIFY(!button("createKeyButton")->isEnabled());
+        // The imported key approves with the new passphrase.
+        const qint64 id = importWithModels(QStringLiteral("gw-key.bin"), image(2, 6, 1));
+        auto approved = run([&] { m_page->approve(id, kPassphrase); });
+        QVERIFY2(approved.first, qPrintable(approved.second));
+        QCOMPARE(QStringLiteral("1"),
+                 scalar(QStringLiteral("SELECT count(*) FROM signing_keys WHERE active = 1")));
     }
 
     void channelKnownGoodAndRevocation()

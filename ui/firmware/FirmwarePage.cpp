@@ -108,6 +108,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     , m_knownGood(new QPushButton(tr("Mark known good"), this))
     , m_assign(new QPushButton(tr("Assign to devices…"), this))
     , m_createKey(new QPushButton(tr("Create signing key…"), this))
+    , m_importKey(new QPushButton(tr("Import signing key…"), this))
 {
     setObjectName(QStringLiteral("firmwarePage"));
     setAcceptDrops(true);
@@ -172,6 +173,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     actions->addWidget(m_countLabel);
     actions->addSpacing(12);
     actions->addWidget(m_createKey);
+    actions->addWidget(m_importKey);
 
     auto *top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(m_table);
@@ -199,6 +201,10 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     connect(m_knownGood, &QPushButton::clicked, this, &FirmwarePage::toggleKnownGood);
     connect(m_assign, &QPushButton::clicked, this, [this] { openAssignDialog(); });
     connect(m_createKey, &QPushButton::clicked, this, &FirmwarePage::askNewKey);
+    connect(m_importKey, &QPushButton::clicked, this, &FirmwarePage::chooseKeyFile);
+    m_importKey->setObjectName(QStringLiteral("importKeyButton"));
+    m_importKey->setToolTip(tr("Use an existing Ed25519 release-signing key (PEM, encrypted or "
+                               "not); it is saved encrypted next to the workspace file"));
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &FirmwarePage::selectionChanged);
     updateActions();
@@ -243,6 +249,7 @@ void FirmwarePage::updateActions()
     m_import->setEnabled(writable);
     // One active key at a time: replacing it is deliberate (fleetctl firmware keygen --replace).
     m_createKey->setEnabled(writable && m_activeKey.isEmpty());
+    m_importKey->setEnabled(writable && m_activeKey.isEmpty());
     m_approve->setEnabled(writable && r && r->state == ReleaseState::Draft);
     m_revoke->setEnabled(writable && r && r->state != ReleaseState::Revoked);
     m_channel->setEnabled(writable && r && r->state != ReleaseState::Revoked);
@@ -608,6 +615,64 @@ void FirmwarePage::askNewKey()
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { createSigningKey(dialog->passphrase()); });
     dialog->open();
+}
+
+void FirmwarePage::chooseKeyFile()
+{
+    auto *files = new QFileDialog(this, tr("Import release-signing key"), QString(),
+                                  tr("PEM private keys (*.pem *.key);;All files (*)"));
+    files->setObjectName(QStringLiteral("importKeyFileDialog"));
+    files->setAttribute(Qt::WA_DeleteOnClose);
+    files->setFileMode(QFileDialog::ExistingFile);
+    connect(files, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        QFile file(path);
+        // A PEM key is a few hundred bytes; anything far larger is not one.
+        if (!file.open(QIODevice::ReadOnly) || file.size() > 64 * 1024) {
+            report(false, tr("Cannot use %1 as a key file: %2")
+                              .arg(QFileInfo(path).fileName(),
+                                   file.isOpen() ? tr("it is too large") : file.errorString()));
+            return;
+        }
+        const QByteArray pem = file.readAll();
+        const auto askNew = [this, pem](const QByteArray &filePassphrase) {
+            auto *dialog = new PassphraseDialog(
+                PassphraseDialog::Mode::Create,
+                tr("The imported key is saved encrypted with this passphrase next to the "
+                   "workspace file. Approving a release asks for it."),
+                this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            connect(dialog, &QDialog::accepted, this, [this, dialog, pem, filePassphrase] {
+                importSigningKey(pem, filePassphrase, dialog->passphrase());
+            });
+            dialog->open();
+        };
+        if (!pem.contains("ENCRYPTED")) {
+            askNew({});
+            return;
+        }
+        auto *unlock = new PassphraseDialog(PassphraseDialog::Mode::Unlock,
+                                            tr("The key file is encrypted: its passphrase?"), this);
+        unlock->setAttribute(Qt::WA_DeleteOnClose);
+        connect(unlock, &QDialog::accepted, this,
+                [unlock, askNew] { askNew(unlock->passphrase()); });
+        unlock->open();
+    });
+    files->open();
+}
+
+void FirmwarePage::importSigningKey(const QByteArray &pem, const QByteArray &filePassphrase,
+                                    const QByteArray &passphrase)
+{
+    runOperation(
+        tr("Importing the signing key…"), [pem, filePassphrase, passphrase](FirmwareCatalog &c) {
+            auto key = c.signingKeys().importPem(pem, filePassphrase, passphrase);
+            if (!key)
+                return Outcome{false, tr("Signing key not imported: %1").arg(key.message()), 0};
+            return Outcome{true,
+                           tr("Imported the release-signing key %1. Keep its new passphrase safe.")
+                               .arg(key->fingerprint),
+                           0};
+        });
 }
 
 void FirmwarePage::askRevocation()

@@ -49,6 +49,10 @@ public:
     // Imports one file with `manifest` (none: the file must describe itself).
     void importFile(const QString &path, const std::optional<FirmwareManifest> &manifest);
     void createSigningKey(const QByteArray &passphrase);
+    // Imports an Ed25519 key from PEM (decrypted with filePassphrase when encrypted), saved
+    // encrypted with `passphrase`; what "Import signing key…" ends with.
+    void importSigningKey(const QByteArray &pem, const QByteArray &filePassphrase,
+                          const QByteArray &passphrase);
     void approve(qint64 id, const QByteArray &passphrase);
     void revoke(qint64 id, const QString &reason);
     void setChannel(qint64 id, ReleaseChannel channel);
@@ -89,6 +93,7 @@ private:
     void chooseFiles();
     void askApproval();
     void askNewKey();
+    void chooseKeyFile();
     void askRevocation();
     void askChannel();
     void toggleKnownGood();
@@ -111,6 +116,7 @@ private:
     QPushButton *m_knownGood;
     QPushButton *m_assign;
     QPushButton *m_createKey;
+    QPushButton *m_importKey;
     QString m_activeKey; // fingerprint of the workspace's signing key; empty when none
     QStringList m_pendingImports;
     bool m_inBatch = false; // importing several files: their outcomes are listed together
