@@ -370,26 +370,67 @@ DdiReply DdiService::deployment(const DdiRequest &request, const DdiPath &path,
     return DdiReply::ofJson(document.value());
 }
 
-DdiReply DdiService::feedback(const DdiRequest &request, const DdiPath &path, const Caller &caller)
+std::optional<DdiService::OpenFeedback> DdiService::openFeedback(const DdiRequest &request,
+                                                                 const DdiPath &path,
+                                                                 const Caller &caller,
+                                                                 DdiReply &refusal)
 {
-    if (request.body.size() > DdiFeedback::maxBodyBytes)
-        return DdiReply::error(
+    if (request.body.size() > DdiFeedback::maxBodyBytes) {
+        refusal = DdiReply::error(
             413, QStringLiteral("Feedback is limited to %1 bytes").arg(DdiFeedback::maxBodyBytes));
+        return std::nullopt;
+    }
     auto parsed = DdiFeedback::parse(request.body);
-    if (!parsed)
-        return DdiReply::error(400, QStringLiteral("Bad feedback: %1").arg(parsed.message()));
-    if (parsed->actionId != 0 && parsed->actionId != path.actionId())
-        return DdiReply::error(400, QStringLiteral("The feedback is about action %1, not %2")
-                                        .arg(parsed->actionId)
-                                        .arg(path.actionId()));
-    DdiReply refusal;
+    if (!parsed) {
+        refusal = DdiReply::error(400, QStringLiteral("Bad feedback: %1").arg(parsed.message()));
+        return std::nullopt;
+    }
+    if (parsed->actionId != 0 && parsed->actionId != path.actionId()) {
+        refusal = DdiReply::error(400, QStringLiteral("The feedback is about action %1, not %2")
+                                           .arg(parsed->actionId)
+                                           .arg(path.actionId()));
+        return std::nullopt;
+    }
     auto job = actionOf(caller, path.actionId(), refusal);
     if (!job)
-        return refusal;
-    if (job->isFinished())
-        return DdiReply::error(
+        return std::nullopt;
+    if (job->isFinished()) {
+        refusal = DdiReply::error(
             410, QStringLiteral("Action %1 is finished (%2)").arg(job->row).arg(job->state));
-    const DdiActionTransition transition = DdiActionTransition::forDeployment(parsed.value());
+        return std::nullopt;
+    }
+    return OpenFeedback{parsed.value(), job.value()};
+}
+
+DdiReply DdiService::recordFeedback(AuditedChange &tx, const QString &action, const Caller &caller,
+                                    const OpenFeedback &open, const QString &state)
+{
+    QJsonObject after = feedbackJson(open.feedback);
+    after.insert(QStringLiteral("state"), state);
+    after.insert(QStringLiteral("job"), open.job.jobId);
+    if (Status s = tx.record({action,
+                              QStringLiteral("device"),
+                              caller.deviceUid,
+                              QJsonObject{{QStringLiteral("state"), open.job.state}},
+                              after,
+                              {}});
+        !s)
+        return DdiReply::error(500, s.message());
+    if (Status s = tx.commit(); !s)
+        return DdiReply::error(
+            503, QStringLiteral("The feedback was not stored: %1; send it again").arg(s.message()));
+    return DdiReply::noContent();
+}
+
+DdiReply DdiService::feedback(const DdiRequest &request, const DdiPath &path, const Caller &caller)
+{
+    DdiReply refusal;
+    const auto open = openFeedback(request, path, caller, refusal);
+    if (!open)
+        return refusal;
+    const DdiFeedback *parsed = &open->feedback;
+    const Job *job = &open->job;
+    const DdiActionTransition transition = DdiActionTransition::forDeployment(*parsed);
     if (transition.effect == DdiActionTransition::Effect::Invalid)
         return DdiReply::error(409, QStringLiteral("\"%1\" is only accepted as cancelAction "
                                                    "feedback")
@@ -428,25 +469,13 @@ DdiReply DdiService::feedback(const DdiRequest &request, const DdiPath &path, co
                 return DdiReply::error(500, s.message());
         }
     }
-    QJsonObject after = feedbackJson(parsed.value());
-    after.insert(QStringLiteral("state"), transition.state);
-    after.insert(QStringLiteral("job"), job->jobId);
-    if (Status s = tx.record({QStringLiteral("ddi.feedback"),
-                              QStringLiteral("device"),
-                              caller.deviceUid,
-                              QJsonObject{{QStringLiteral("state"), job->state}},
-                              after,
-                              {}});
-        !s)
-        return DdiReply::error(500, s.message());
-    if (Status s = tx.commit(); !s)
-        return DdiReply::error(503, QStringLiteral("The feedback was not stored: %1; send it "
-                                                   "again")
-                                        .arg(s.message()));
-    qCInfo(lcDdi).noquote() << caller.deviceUid << "action" << job->row
-                            << DdiFeedback::executionName(parsed->execution) << "->"
-                            << transition.state;
-    return DdiReply::noContent();
+    const DdiReply reply =
+        recordFeedback(tx, QStringLiteral("ddi.feedback"), caller, *open, transition.state);
+    if (reply.status == 200)
+        qCInfo(lcDdi).noquote() << caller.deviceUid << "action" << job->row
+                                << DdiFeedback::executionName(parsed->execution) << "->"
+                                << transition.state;
+    return reply;
 }
 
 DdiReply DdiService::cancelAction(const DdiRequest &, const DdiPath &path, const Caller &caller)
@@ -472,23 +501,16 @@ DdiReply DdiService::cancelAction(const DdiRequest &, const DdiPath &path, const
 DdiReply DdiService::cancelFeedback(const DdiRequest &request, const DdiPath &path,
                                     const Caller &caller)
 {
-    if (request.body.size() > DdiFeedback::maxBodyBytes)
-        return DdiReply::error(
-            413, QStringLiteral("Feedback is limited to %1 bytes").arg(DdiFeedback::maxBodyBytes));
-    auto parsed = DdiFeedback::parse(request.body);
-    if (!parsed)
-        return DdiReply::error(400, QStringLiteral("Bad feedback: %1").arg(parsed.message()));
     DdiReply refusal;
-    auto job = actionOf(caller, path.actionId(), refusal);
-    if (!job)
+    const auto open = openFeedback(request, path, caller, refusal);
+    if (!open)
         return refusal;
-    if (job->isFinished())
-        return DdiReply::error(
-            410, QStringLiteral("Action %1 is finished (%2)").arg(job->row).arg(job->state));
+    const DdiFeedback *parsed = &open->feedback;
+    const Job *job = &open->job;
     if (!job->cancelRequestedMs)
         return DdiReply::error(409,
                                QStringLiteral("Action %1 is not being cancelled").arg(job->row));
-    const DdiActionTransition transition = DdiActionTransition::forCancel(parsed.value());
+    const DdiActionTransition transition = DdiActionTransition::forCancel(*parsed);
     const qint64 nowMs = m_clock.nowMs();
     AuditLog audit(m_db, m_clock, actorFor(caller),
                    AuditHeadAnchor::pathForWorkspace(m_workspacePath));
@@ -522,22 +544,7 @@ DdiReply DdiService::cancelFeedback(const DdiRequest &request, const DdiPath &pa
             jobs.recordEvent(job->row, {0, nowMs, std::nullopt, eventState, std::nullopt, reason});
         !s)
         return DdiReply::error(500, s.message());
-    QJsonObject after = feedbackJson(parsed.value());
-    after.insert(QStringLiteral("state"), eventState);
-    after.insert(QStringLiteral("job"), job->jobId);
-    if (Status s = tx.record({QStringLiteral("ddi.cancel-feedback"),
-                              QStringLiteral("device"),
-                              caller.deviceUid,
-                              QJsonObject{{QStringLiteral("state"), job->state}},
-                              after,
-                              {}});
-        !s)
-        return DdiReply::error(500, s.message());
-    if (Status s = tx.commit(); !s)
-        return DdiReply::error(503, QStringLiteral("The feedback was not stored: %1; send it "
-                                                   "again")
-                                        .arg(s.message()));
-    return DdiReply::noContent();
+    return recordFeedback(tx, QStringLiteral("ddi.cancel-feedback"), caller, *open, eventState);
 }
 
 DdiReply DdiService::configData(const DdiRequest &request, const Caller &caller)

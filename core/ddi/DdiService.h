@@ -2,6 +2,7 @@
 
 #include "ddi/DdiCredentialStore.h"
 #include "ddi/DdiExchange.h"
+#include "ddi/DdiFeedback.h"
 #include "ddi/DdiPath.h"
 #include "jobs/Job.h"
 #include "util/Result.h"
@@ -13,6 +14,7 @@
 namespace fleet {
 
 class ArtifactServeGate;
+class AuditedChange;
 struct Actor;
 class Clock;
 class DdiLiveness;
@@ -77,6 +79,18 @@ private:
     // The verified artifact of a release as a reply (or why not), for `deviceUid`.
     DdiReply serveRelease(qint64 releaseId, const QString &fileName, const QString &deviceUid);
 
+    struct OpenFeedback
+    {
+        DdiFeedback feedback;
+        Job job;
+    };
+    // A feedback body checked (size, syntax, action id) for an unfinished action of the
+    // caller's, or the refusal (413, 400, 404, 410).
+    std::optional<OpenFeedback> openFeedback(const DdiRequest &request, const DdiPath &path,
+                                             const Caller &caller, DdiReply &refusal);
+    // The feedback's audit entry, then the commit; 200, or why the feedback was not stored.
+    static DdiReply recordFeedback(AuditedChange &tx, const QString &action, const Caller &caller,
+                                   const OpenFeedback &open, const QString &state);
     // The caller's DDI job with that action id, or a 404 reply.
     std::optional<Job> actionOf(const Caller &caller, qint64 actionId, DdiReply &refusal);
     // The release of a job with its SHA-1 and MD5 known (worked out and stored on first use).

@@ -4,6 +4,7 @@
 // and restarted mid-session, run jobs sent after the restart, and go offline cleanly.
 #include "MosquittoBroker.h"
 #include "TestWorkspace.h"
+#include "ToolsTestSupport.h"
 #include "audit/AuditHeadAnchor.h"
 #include "audit/AuditVerifier.h"
 #include "engine/MqttEngine.h"
@@ -17,6 +18,7 @@
 #include <sys/resource.h>
 
 using namespace fleet;
+using fleet::test::fleetsimPath;
 using fleet::test::MosquittoBroker;
 using fleet::test::TestWorkspace;
 
@@ -27,14 +29,7 @@ constexpr int jobCount = 20;
 
 qint64 scalar(SqliteDatabase &db, const QString &sql)
 {
-    auto value = db.scalar(sql);
-    return value ? value.value().toLongLong() : -1;
-}
-
-QString fleetsimPath()
-{
-    return qEnvironmentVariable("FLEETDESK_TEST_BINARY_DIR") +
-           QStringLiteral("/tools/fleetsim/fleetsim");
+    return fleet::test::scalarNumber(db, sql);
 }
 
 } // namespace

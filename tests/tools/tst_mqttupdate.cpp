@@ -5,6 +5,7 @@
 // new version.
 #include "MosquittoBroker.h"
 #include "TestWorkspace.h"
+#include "ToolsTestSupport.h"
 #include "ddi/DdiServer.h"
 #include "engine/MqttEngine.h"
 #include "firmware/FirmwareCatalog.h"
@@ -20,6 +21,7 @@
 #include <QTest>
 
 using namespace fleet;
+using fleet::test::fleetsimPath;
 using fleet::test::MosquittoBroker;
 using fleet::test::TestWorkspace;
 
@@ -29,14 +31,7 @@ constexpr int deviceCount = 3;
 
 qint64 scalar(SqliteDatabase &db, const QString &sql)
 {
-    auto value = db.scalar(sql);
-    return value ? value.value().toLongLong() : -1;
-}
-
-QString fleetsimPath()
-{
-    return qEnvironmentVariable("FLEETDESK_TEST_BINARY_DIR") +
-           QStringLiteral("/tools/fleetsim/fleetsim");
+    return fleet::test::scalarNumber(db, sql);
 }
 
 bool writeFile(const QString &path, const QByteArray &bytes)
