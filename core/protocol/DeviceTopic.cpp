@@ -1,6 +1,7 @@
 #include "DeviceTopic.h"
 
 #include <QStringList>
+#include <array>
 
 namespace fleet {
 
@@ -125,51 +126,63 @@ Result<DeviceTopic> DeviceTopic::parse(const QString &topic)
             QStringLiteral("topic %1 has a wildcard (+ or #); a message is published to one "
                            "concrete topic")
                 .arg(quoted(topic)));
-    // Views into the topic, not copies: every message received is parsed here.
-    const QList<QStringView> levels = QStringView(topic).split(u'/');
-    for (const QStringView level : levels)
-        if (level.isEmpty())
+    // Views into the topic, not copies, and no list to allocate: every message received is
+    // parsed here. Only the first levels are kept (a longer topic has the wrong shape anyway),
+    // all are counted and checked.
+    constexpr qsizetype keptLevels = 8;
+    std::array<QStringView, keptLevels> levels;
+    qsizetype levelCount = 0;
+    const QStringView text(topic);
+    for (qsizetype start = 0, i = 0; i <= text.size(); ++i) {
+        if (i < text.size() && text[i] != u'/')
+            continue;
+        if (i == start)
             return Error::invalid(
                 QStringLiteral("topic %1 has an empty level (leading, trailing or double /)")
                     .arg(quoted(topic)));
-    if (levels.size() < 4 || levels.at(0) != kRoot || levels.at(2) != kDevices)
+        if (levelCount < keptLevels)
+            levels[std::size_t(levelCount)] = text.mid(start, i - start);
+        ++levelCount;
+        start = i + 1;
+    }
+    if (levelCount < 4 || levels[0] != kRoot || levels[2] != kDevices)
         return Error::invalid(
             QStringLiteral("topic %1 is not a device topic (expected %2/{deviceId}/...)")
                 .arg(quoted(topic), prefix()));
     static const QString expectedVersion = QStringLiteral("v%1").arg(protocolVersion);
-    if (levels.at(1) != expectedVersion)
+    if (levels[1] != expectedVersion)
         return Error::invalid(
             QStringLiteral("topic %1 uses protocol version %2; this Fleetdesk speaks %3")
-                .arg(quoted(topic), quoted(levels.at(1).toString()), expectedVersion));
-    const QStringView deviceId = levels.at(3);
+                .arg(quoted(topic), quoted(levels[1].toString()), expectedVersion));
+    const QStringView deviceId = levels[3];
     if (!isValidIdView(deviceId))
         return Error::invalid(
             QStringLiteral("topic %1 has an invalid device id: use 1 to %2 of A-Z a-z 0-9 . _ : -")
                 .arg(quoted(topic))
                 .arg(maxIdLength));
-    if (levels.size() == 5) {
-        const auto channel = deviceLevelChannel(levels.at(4));
+    if (levelCount == 5) {
+        const auto channel = deviceLevelChannel(levels[4]);
         if (!channel)
             return Error::invalid(
                 QStringLiteral("topic %1 has unknown channel %2 (expected presence, inventory, "
                                "heartbeat or jobs)")
-                    .arg(quoted(topic), quoted(levels.at(4).toString())));
+                    .arg(quoted(topic), quoted(levels[4].toString())));
         return DeviceTopic(deviceId.toString(), *channel, {});
     }
-    if (levels.size() == 7 && levels.at(4) == kJobs) {
-        const QStringView jobId = levels.at(5);
+    if (levelCount == 7 && levels[4] == kJobs) {
+        const QStringView jobId = levels[5];
         if (!isValidIdView(jobId))
             return Error::invalid(
                 QStringLiteral("topic %1 has an invalid job id: use 1 to %2 of A-Z a-z 0-9 . _ : -")
                     .arg(quoted(topic))
                     .arg(maxIdLength));
-        if (levels.at(6) == QLatin1String("progress"))
+        if (levels[6] == QLatin1String("progress"))
             return DeviceTopic(deviceId.toString(), Channel::JobProgress, jobId.toString());
-        if (levels.at(6) == QLatin1String("result"))
+        if (levels[6] == QLatin1String("result"))
             return DeviceTopic(deviceId.toString(), Channel::JobResult, jobId.toString());
         return Error::invalid(
             QStringLiteral("topic %1 has unknown job channel %2 (expected progress or result)")
-                .arg(quoted(topic), quoted(levels.at(6).toString())));
+                .arg(quoted(topic), quoted(levels[6].toString())));
     }
     return Error::invalid(
         QStringLiteral("topic %1 has an unexpected shape (expected %2/{deviceId}/{channel} or "

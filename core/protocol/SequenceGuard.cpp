@@ -55,13 +55,27 @@ int SequenceGuard::fixedIndex(const QString &stream)
     return -1;
 }
 
-SequenceGuard::Verdict SequenceGuard::classify(const DeviceStreams *streams, const QString &stream,
-                                               qint64 seq) const
+int SequenceGuard::fixedIndex(DeviceTopic::Channel channel)
+{
+    switch (channel) {
+    case DeviceTopic::Channel::Heartbeat:
+        return 0;
+    case DeviceTopic::Channel::Presence:
+        return 1;
+    case DeviceTopic::Channel::Inventory:
+        return 2;
+    default:
+        return -1;
+    }
+}
+
+SequenceGuard::Verdict SequenceGuard::classify(const DeviceStreams *streams, int fixed,
+                                               const QString &stream, qint64 seq) const
 {
     if (!streams)
         return Verdict::Fresh;
-    if (const int index = fixedIndex(stream); index >= 0) {
-        const qint64 last = streams->fixed[index];
+    if (fixed >= 0) {
+        const qint64 last = streams->fixed[fixed];
         if (last < 0 || seq > last)
             return Verdict::Fresh;
         return seq == last ? Verdict::Duplicate : Verdict::OutOfOrder;
@@ -81,30 +95,39 @@ SequenceGuard::Verdict SequenceGuard::classify(const DeviceStreams *streams, con
 
 SequenceGuard::Verdict SequenceGuard::classify(const DeviceTopic &topic, qint64 seq) const
 {
-    const QString stream = streamOf(topic);
-    if (stream.isEmpty() || seq < 0)
+    const int fixed = fixedIndex(topic.channel());
+    const QString stream = fixed < 0 ? streamOf(topic) : QString();
+    if ((fixed < 0 && stream.isEmpty()) || seq < 0)
         return Verdict::OutOfOrder;
     const auto it = m_devices.constFind(topic.deviceId());
-    return classify(it == m_devices.constEnd() ? nullptr : &it.value(), stream, seq);
+    return classify(it == m_devices.constEnd() ? nullptr : &it.value(), fixed, stream, seq);
 }
 
 SequenceGuard::Verdict SequenceGuard::accept(const DeviceTopic &topic, qint64 seq)
 {
-    const QString stream = streamOf(topic);
-    if (stream.isEmpty() || seq < 0)
+    // Presence, inventory and heartbeat without building their stream's name: this runs per
+    // message.
+    const int fixed = fixedIndex(topic.channel());
+    const QString stream = fixed < 0 ? streamOf(topic) : QString();
+    if ((fixed < 0 && stream.isEmpty()) || seq < 0)
         return Verdict::OutOfOrder;
-    // One look-up of the device for both the verdict and the record: this runs per message.
+    // One look-up of the device for both the verdict and the record.
     auto it = m_devices.find(topic.deviceId());
-    const Verdict verdict = classify(it == m_devices.end() ? nullptr : &it.value(), stream, seq);
-    if (verdict == Verdict::Fresh)
-        record(it == m_devices.end() ? m_devices[topic.deviceId()] : it.value(), stream, seq);
+    const Verdict verdict =
+        classify(it == m_devices.end() ? nullptr : &it.value(), fixed, stream, seq);
+    if (verdict == Verdict::Fresh) {
+        record(it == m_devices.end() ? m_devices[topic.deviceId()] : it.value(), fixed, stream,
+               seq);
+        if (fixed == 0)
+            m_heartbeatsUnsaved = true;
+    }
     return verdict;
 }
 
-void SequenceGuard::record(DeviceStreams &streams, const QString &stream, qint64 seq)
+void SequenceGuard::record(DeviceStreams &streams, int fixed, const QString &stream, qint64 seq)
 {
-    if (const int index = fixedIndex(stream); index >= 0) {
-        streams.fixed[index] = std::max(streams.fixed[index], seq);
+    if (fixed >= 0) {
+        streams.fixed[fixed] = std::max(streams.fixed[fixed], seq);
         return;
     }
     auto it = streams.lastSeq.find(stream);
@@ -136,7 +159,7 @@ std::optional<qint64> SequenceGuard::lastSeq(const DeviceTopic &topic) const
     if (device == m_devices.constEnd())
         return std::nullopt;
     const QString stream = streamOf(topic);
-    if (const int index = fixedIndex(stream); index >= 0) {
+    if (const int index = fixedIndex(topic.channel()); index >= 0) {
         if (device->fixed[index] < 0)
             return std::nullopt;
         return device->fixed[index];
@@ -151,7 +174,28 @@ void SequenceGuard::restore(const QString &deviceId, const QString &stream, qint
 {
     if (!DeviceTopic::isValidId(deviceId) || stream.isEmpty() || seq < 0)
         return;
-    record(m_devices[deviceId], stream, seq);
+    DeviceStreams &streams = m_devices[deviceId];
+    const int fixed = fixedIndex(stream);
+    record(streams, fixed, stream, seq);
+    // Restored means stored: nothing to save until a heartbeat moves it.
+    if (fixed == 0)
+        streams.savedHeartbeat = std::max(streams.savedHeartbeat, seq);
+}
+
+std::vector<std::pair<QString, qint64>> SequenceGuard::takeUnsavedHeartbeats()
+{
+    std::vector<std::pair<QString, qint64>> unsaved;
+    if (!m_heartbeatsUnsaved)
+        return unsaved;
+    for (auto it = m_devices.begin(); it != m_devices.end(); ++it) {
+        DeviceStreams &streams = it.value();
+        if (streams.fixed[0] > streams.savedHeartbeat) {
+            unsaved.emplace_back(it.key(), streams.fixed[0]);
+            streams.savedHeartbeat = streams.fixed[0];
+        }
+    }
+    m_heartbeatsUnsaved = false;
+    return unsaved;
 }
 
 void SequenceGuard::forgetDevice(const QString &deviceId)

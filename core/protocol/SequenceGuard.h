@@ -5,6 +5,8 @@
 #include <QHash>
 #include <QString>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace fleet {
 
@@ -44,6 +46,13 @@ public:
     void restore(const QString &deviceId, const QString &stream, qint64 seq);
     // For a device that was removed or re-provisioned with a new counter.
     void forgetDevice(const QString &deviceId);
+
+    // The heartbeat streams whose last seq moved since they were last taken (or restored), by
+    // device id: what DeviceReportIngest stores every few seconds. Walks every device the guard
+    // knows, once per call, instead of costing every heartbeat a hash insert of its own.
+    std::vector<std::pair<QString, qint64>> takeUnsavedHeartbeats();
+    // A fresh heartbeat was accepted since the last takeUnsavedHeartbeats().
+    bool hasUnsavedHeartbeats() const { return m_heartbeatsUnsaved; }
     qsizetype deviceCount() const { return m_devices.size(); }
     qsizetype streamCount(const QString &deviceId) const;
 
@@ -53,17 +62,23 @@ private:
         // Presence, inventory and heartbeat: every device has them, so they are fields rather
         // than hash entries (a hash per device cost ~1 KB and a look-up per heartbeat). -1: none.
         qint64 fixed[3] = {-1, -1, -1};
+        qint64 savedHeartbeat = -1;     // fixed[0] when last taken or restored
         QHash<QString, qint64> lastSeq; // every other stream: the jobs/{jobId} ones
         std::optional<qint64> evictedJobFloor;
         int jobStreams = 0;
     };
     // The index in DeviceStreams::fixed, or -1 for a stream kept in lastSeq.
     static int fixedIndex(const QString &stream);
+    // The same from the channel, without building the stream's name (per message).
+    static int fixedIndex(DeviceTopic::Channel channel);
 
-    Verdict classify(const DeviceStreams *streams, const QString &stream, qint64 seq) const;
-    void record(DeviceStreams &streams, const QString &stream, qint64 seq);
+    // `stream` is only read when `fixed` is -1.
+    Verdict classify(const DeviceStreams *streams, int fixed, const QString &stream,
+                     qint64 seq) const;
+    void record(DeviceStreams &streams, int fixed, const QString &stream, qint64 seq);
 
     QHash<QString, DeviceStreams> m_devices;
+    bool m_heartbeatsUnsaved = false;
 };
 
 } // namespace fleet

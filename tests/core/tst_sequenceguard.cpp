@@ -43,6 +43,7 @@ private slots:
     void restoredSeqCatchesReplayAfterRestart();
     void restoreIgnoresNonsense();
     void forgetDeviceStartsOver();
+    void unsavedHeartbeatsAreTakenOnce();
     void inventedJobIdsCannotGrowTheGuard();
     void jobsChannelIsNeverFresh();
     void verdictNames();
@@ -164,6 +165,40 @@ void TestSequenceGuard::forgetDeviceStartsOver()
     guard.forgetDevice(QStringLiteral("gw-1"));
     QCOMPARE(guard.deviceCount(), 0);
     QCOMPARE(guard.accept(heartbeat(), 1), Verdict::Fresh);
+}
+
+void TestSequenceGuard::unsavedHeartbeatsAreTakenOnce()
+{
+    using Seqs = std::vector<std::pair<QString, qint64>>;
+    const auto take = [](SequenceGuard &g) {
+        Seqs seqs = g.takeUnsavedHeartbeats();
+        std::sort(seqs.begin(), seqs.end());
+        return seqs;
+    };
+    SequenceGuard guard;
+    QVERIFY(!guard.hasUnsavedHeartbeats());
+    QCOMPARE(take(guard), Seqs());
+    // Restored means stored already.
+    guard.restore(QStringLiteral("gw-1"), QStringLiteral("heartbeat"), 50);
+    QVERIFY(!guard.hasUnsavedHeartbeats());
+
+    QCOMPARE(guard.accept(heartbeat(QStringLiteral("gw-1")), 51), Verdict::Fresh);
+    QCOMPARE(guard.accept(heartbeat(QStringLiteral("gw-1")), 53), Verdict::Fresh);
+    QCOMPARE(guard.accept(heartbeat(QStringLiteral("gw-2")), 7), Verdict::Fresh);
+    // Only heartbeats count, and only fresh ones.
+    QCOMPARE(guard.accept(topic(QStringLiteral("fleet/v1/devices/gw-3/presence")), 9),
+             Verdict::Fresh);
+    QCOMPARE(guard.accept(heartbeat(QStringLiteral("gw-1")), 52), Verdict::OutOfOrder);
+    QVERIFY(guard.hasUnsavedHeartbeats());
+    QCOMPARE(take(guard), (Seqs{{QStringLiteral("gw-1"), 53}, {QStringLiteral("gw-2"), 7}}));
+    QVERIFY(!guard.hasUnsavedHeartbeats());
+    QCOMPARE(take(guard), Seqs());
+
+    // A duplicate moves nothing; a fresh one of one device brings only that one.
+    QCOMPARE(guard.accept(heartbeat(QStringLiteral("gw-2")), 7), Verdict::Duplicate);
+    QVERIFY(!guard.hasUnsavedHeartbeats());
+    QCOMPARE(guard.accept(heartbeat(QStringLiteral("gw-2")), 8), Verdict::Fresh);
+    QCOMPARE(take(guard), (Seqs{{QStringLiteral("gw-2"), 8}}));
 }
 
 void TestSequenceGuard::inventedJobIdsCannotGrowTheGuard()
