@@ -135,6 +135,8 @@ bool readChecks(Scanner &in, QList<HealthCheck> *checks)
         return false;
     if (in.take(']'))
         return true;
+    // Devices send a few: one allocation instead of growing one by one.
+    checks->reserve(4);
     do {
         if (checks->size() == DevicePayloadParser::maxHealthChecks)
             return false;

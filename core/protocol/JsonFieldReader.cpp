@@ -241,6 +241,28 @@ QDateTime JsonFieldReader::parseTimestamp(const QString &text)
 {
     if (!hasTimestampShape(text))
         return {};
+    // Every report carries one, nearly always in UTC ("...Z"): built from its digits directly,
+    // since QDateTime::fromString took a third of a heartbeat's parsing. Whatever QDate or QTime
+    // refuse (24:00:00, a leap second, 30 February) is left to fromString, whose verdict it
+    // stays; tst_jsonfieldreader checks both agree.
+    if (text.back() == u'Z') {
+        const auto number = [&text](qsizetype from, qsizetype count) {
+            int n = 0;
+            for (qsizetype i = from; i < from + count; ++i)
+                n = n * 10 + (text.at(i).unicode() - u'0');
+            return n;
+        };
+        int ms = 0;
+        if (text.at(19) == u'.') {
+            // One to three digits (the shape says): a fraction of a second.
+            const qsizetype digits = text.size() - 21;
+            ms = number(20, digits) * (digits == 1 ? 100 : digits == 2 ? 10 : 1);
+        }
+        const QDate date(number(0, 4), number(5, 2), number(8, 2));
+        const QTime time(number(11, 2), number(14, 2), number(17, 2), ms);
+        if (date.isValid() && time.isValid())
+            return QDateTime(date, time, Qt::UTC);
+    }
     return QDateTime::fromString(text, Qt::ISODateWithMs);
 }
 
