@@ -38,13 +38,19 @@ MqttEngineWorker::~MqttEngineWorker()
 
 Status MqttEngineWorker::setUp(const MqttBrokerProfile &profile)
 {
-    // The ingest writes through a connection of its own, opened on this thread.
+    // The ingest reads through a connection of its own, opened on this thread.
     auto connection = m_workspace.openConnection();
     if (!connection)
         return connection.error();
     m_db = std::move(connection.value());
-    m_ingest = std::make_unique<DeviceReportIngest>(
-        *m_db, m_clock, AuditHeadAnchor::pathForWorkspace(m_workspace.path()));
+    // And writes its batches on a thread of its own with a second connection, while this thread
+    // receives and checks the next batch (see DeviceReportIngest).
+    auto writerConnection = m_workspace.openConnection();
+    if (!writerConnection)
+        return writerConnection.error();
+    m_ingest =
+        std::make_unique<DeviceReportIngest>(*m_db, std::move(writerConnection.value()), m_clock,
+                                             AuditHeadAnchor::pathForWorkspace(m_workspace.path()));
     m_ingest->setFlushInterval(m_flushIntervalMs);
     m_client = std::make_unique<MqttClient>(profile);
     m_ingest->attach(*m_client);

@@ -1,8 +1,6 @@
 #pragma once
 
-#include "audit/AuditLog.h"
-#include "inventory/DeviceRepository.h"
-#include "jobs/JobStore.h"
+#include "ingest/IngestBatch.h"
 #include "protocol/DeviceReports.h"
 #include "protocol/SequenceGuard.h"
 #include "util/Result.h"
@@ -13,13 +11,14 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
-#include <optional>
-#include <unordered_map>
+#include <memory>
 #include <utility>
 
 namespace fleet {
 
 class Clock;
+class IngestBatchWriter;
+class IngestWriterThread;
 class MqttClient;
 class SqliteDatabase;
 
@@ -28,7 +27,8 @@ class SqliteDatabase;
 // checked (topic, payload, sequence) as they arrive and queued in memory; a batch writer writes
 // the queue in one transaction every flushInterval or when maxBatchMessages are queued, because
 // thousands of devices heart-beating must not mean thousands of transactions. A batch is
-// all-or-nothing: when it fails, the whole queue stays and is retried on the next flush.
+// all-or-nothing: when it fails, it is kept whole and retried, before anything that arrived
+// after it is written.
 //
 // The last seq of every device stream is stored (device_stream_seq, one upsert per device and
 // stream) and loaded back into the SequenceGuard on construction, so a report replayed after a
@@ -43,6 +43,12 @@ class SqliteDatabase;
 // never applied twice. Job reports must name a job Fleetdesk
 // sent to that very device; each fresh one becomes a job event and moves the job's state (a
 // finished job - cancelled, timed out, or with a result - only gets the event).
+//
+// Where batches are written: by an IngestBatchWriter on this object's thread (the first
+// constructor), or by an IngestWriterThread with its own connection (the second), so that
+// receiving and checking batch N+1 overlaps writing batch N. The guarantees above hold for
+// both: batches are written in order, one transaction each, a failed one is retried before any
+// later one, and flush() returns once everything queued before it is committed (or the error).
 class DeviceReportIngest : public QObject
 {
     Q_OBJECT
@@ -59,18 +65,17 @@ public:
     // only from this object's thread; `headAnchorPath` is the workspace's audit head anchor.
     DeviceReportIngest(SqliteDatabase &db, const Clock &clock, const QString &headAnchorPath,
                        QObject *parent = nullptr);
+    // Writes on a writer thread through `writerConnection`, a second connection to the same
+    // workspace (Workspace::openConnection()), used only by that thread; `db` is then only read
+    // (job look-ups, the sequence memory).
+    DeviceReportIngest(SqliteDatabase &db, std::unique_ptr<SqliteDatabase> writerConnection,
+                       const Clock &clock, const QString &headAnchorPath,
+                       QObject *parent = nullptr);
+    ~DeviceReportIngest() override;
 
     // Loads the stored last seq per device and stream into the guard (also done on
     // construction; a failure there is logged). Keeps the higher of stored and known.
     Status loadSequenceMemory();
-    // Loads which devices have unknown fields kept per channel (device_reported_extra), so a
-    // report without any only deletes where there is something to delete. Also done on
-    // construction and after a failed batch.
-    Status loadExtraMemory();
-    // Loads every device's id and liveness columns, so the first report of each after a start
-    // needs no look-up and writes only what changed. Also done on construction; without it,
-    // devices are looked up one by one as they report.
-    Status loadKnownDevices();
 
     void setFlushInterval(int ms);
     int flushInterval() const { return m_timer.interval(); }
@@ -80,12 +85,15 @@ public:
     // Feeds the client's messages to handleMessage() and subscribes to subscriptions().
     void attach(MqttClient &client);
 
-    // Writes everything queued in one transaction, the last seq of every stream included. For
+    // Writes everything queued in one transaction, the last seq of every stream included, and
+    // with a writer thread waits until it and every batch before it are committed. For
     // shutdown; the timer and a full queue write batches without waiting for it.
     Status flush();
+    bool hasWriterThread() const { return m_writerThread != nullptr; }
 
-    // Accepted messages not yet written, counted before coalescing.
-    qsizetype queuedMessages() const { return m_queued; }
+    // Accepted messages not yet written, counted before coalescing (with a writer thread, those
+    // it has not committed yet included).
+    qsizetype queuedMessages() const;
     qint64 duplicateCount() const { return m_duplicates; }
     qint64 replayCount() const { return m_replays; }
     qint64 rejectedCount() const { return m_rejected; }
@@ -101,96 +109,40 @@ signals:
     void jobsChanged(const QList<qint64> &jobRows);
 
 private:
-    struct Received
-    {
-        DeviceReport report;
-        qint64 receivedMs = 0;
-        quint64 order = 0; // arrival order within the queue
-    };
-    // What is queued for one device. Only the latest presence and heartbeat matter; every
-    // inventory is kept so each firmware change lands in the history.
-    struct PendingDevice
-    {
-        std::optional<Received> presence;
-        std::optional<Received> heartbeat;
-        QList<Received> inventories;
-    };
-    struct QueuedJobReport
-    {
-        QString deviceUid;
-        qint64 jobRow = 0;
-        Received item;
-    };
-    struct Rejection
-    {
-        QString reason;
-        qint64 count = 0;
-        qint64 lastMs = 0;
-    };
+    using Received = IngestBatch::Received;
+    // Batches a writer thread may hold (one being written, one waiting) before the queue stops
+    // being cut at maxBatchMessages and keeps coalescing: bounded memory while it is slow.
+    static constexpr int maxWriterBacklog = 2;
 
     void reject(const QString &deviceUid, const QString &reason);
     void scheduleFlush();
-    // One batch; the heartbeat streams' seqs only when `allSeqs` or their interval is over.
+    // Cuts the queue into a batch and writes it (or hands it to the writer thread); the heartbeat
+    // streams' seqs go with it only when `allSeqs` or their interval is over.
     Status writeQueued(bool allSeqs);
-    Status writeBatch(QList<qint64> &changed, QList<qint64> &changedJobs, bool withHeartbeatSeqs);
-    Status writeInventory(const QString &uid, const Received &item, QList<qint64> &changed);
-    Status writeLiveness(const QString &uid, const Received &item, QList<qint64> &changed);
-    Status writeExtra(qint64 deviceId, const DeviceReport &report, qint64 nowMs);
-    // What this ingest knows of a device: nullptr when no device has this uid.
-    struct KnownDevice;
-    Result<KnownDevice *> knownDevice(const QString &uid);
-    // Sets online, last_seen and (for a heartbeat, non-null `health`) health of the device;
-    // false when no row matched (the device is gone, or its id now belongs to another one).
-    Result<bool> updateLiveness(const QString &uid, KnownDevice &device, int online,
-                                const QString &health, qint64 nowMs);
+    // With a writer thread: emits what it committed since the last call.
+    void deliverResults();
+    void deliver(const IngestBatchResult &result);
+    // Keeps a written batch's report storage, emptied, for the next batch (see m_spareItems).
+    void keepItemsStorage(IngestBatch &written);
     // The job's row when `jobId` is a job sent to `deviceUid`; otherwise why the report is
     // refused.
     Result<qint64> jobRowFor(const QString &deviceUid, const QString &jobId);
-    Status writeJobReport(const QueuedJobReport &queued, QList<qint64> &changedJobs, bool &audited);
-    Status writeStreamSeqs(bool withHeartbeats);
-    // SqliteDatabase::execute with the statement prepared once and kept (hot path).
-    Status executeCached(const QString &sql, const QVariantList &binds);
-    // The statement for `sql`, prepared once and kept; reset and ready to bind.
-    Result<SqliteStatement *> cachedStatement(const QString &sql);
-    // Forgets what the in-memory shortcuts below assume, after a batch was rolled back.
-    void forgetWrittenState();
 
     SqliteDatabase &m_db;
     const Clock &m_clock;
-    DeviceRepository m_repository;
-    JobStore m_jobs;
-    AuditLog m_audit;
     SequenceGuard m_guard;
     QTimer m_timer;
+    // Exactly one of the two writes.
+    std::unique_ptr<IngestBatchWriter> m_inlineWriter;
+    std::unique_ptr<IngestWriterThread> m_writerThread;
 
-    // Per device uid, its row id and the liveness columns as this ingest last wrote or found
-    // them. Only a shortcut: every statement that relies on it also checks it in its WHERE
-    // clause (id AND uid, and online/health for the narrow update) and falls back to looking
-    // the device up again when no row matched, so devices deleted or changed by others are
-    // still handled right.
-    struct KnownDevice
-    {
-        qint64 id = 0;
-        int online = -1; // -1: not known
-        QString health;  // null: not known
-    };
-    QHash<QString, KnownDevice> m_known;
-    // Channel bits (1 << channel) per device id that have a device_reported_extra row. Only
-    // this class writes that table, so a report without unknown fields skips the delete when
-    // the bit is clear (most devices never send any).
-    QHash<qint64, quint8> m_extraChannels;
-    bool m_extraKnown = false; // m_extraChannels was loaded; if not, every report deletes
-
-    QHash<QString, PendingDevice> m_pending;
-    QHash<QString, Rejection> m_rejections;
-    QList<QueuedJobReport> m_jobReports; // in arrival order
-    // The highest fresh seq per (device uid, stream) since the last batch, to store with it.
-    QHash<std::pair<QString, QString>, qint64> m_streamSeqs;
-    // The same for heartbeat streams, by device uid, kept until written (see the class comment).
-    QHash<QString, qint64> m_heartbeatSeqs;
+    // What arrived since the last batch was cut.
+    IngestBatch m_queue;
+    // Storage for IngestBatch::items taken from a written batch, emptied, for the next one.
+    std::vector<Received> m_spareItems;
+    // When a batch last took the heartbeat streams' seqs (m_guard knows which moved since; see
+    // the class comment).
     qint64 m_heartbeatSeqsWrittenMs = 0;
-    std::unordered_map<QString, SqliteStatement> m_statements; // by SQL, see executeCached()
-    qsizetype m_queued = 0;
     quint64 m_nextOrder = 0;
     bool m_lastFlushFailed = false;
 

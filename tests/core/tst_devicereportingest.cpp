@@ -93,14 +93,18 @@ QByteArray jobReportPayload(qint64 seq, const QString &jobId, const QString &sta
     return toJson(o);
 }
 
-// A workspace plus an ingest on its own connection, as the application wires them.
+// A workspace plus an ingest on its own connection, as the application wires them: writing on
+// the ingest's thread, or (the second run of every test) on a writer thread with a connection
+// of its own.
 struct Fixture
 {
     TestWorkspace ws;
     std::unique_ptr<SqliteDatabase> connection;
     std::unique_ptr<DeviceReportIngest> ingest;
+    const bool writerThread;
 
-    Fixture()
+    explicit Fixture(bool withWriterThread)
+        : writerThread(withWriterThread)
     {
         auto c = ws.session().workspace().openConnection();
         if (!c) {
@@ -108,8 +112,22 @@ struct Fixture
             return;
         }
         connection = std::move(c.value());
-        ingest = std::make_unique<DeviceReportIngest>(*connection, ws.clock(),
-                                                      AuditHeadAnchor::pathForWorkspace(ws.path()));
+        createIngest();
+    }
+    void createIngest()
+    {
+        const QString anchor = AuditHeadAnchor::pathForWorkspace(ws.path());
+        if (writerThread) {
+            auto c = ws.session().workspace().openConnection();
+            if (!c) {
+                QTest::qFail(qUtf8Printable(c.message()), __FILE__, __LINE__);
+                return;
+            }
+            ingest = std::make_unique<DeviceReportIngest>(*connection, std::move(c.value()),
+                                                          ws.clock(), anchor);
+        } else {
+            ingest = std::make_unique<DeviceReportIngest>(*connection, ws.clock(), anchor);
+        }
         // Tests flush explicitly unless they test the timer.
         ingest->setFlushInterval(3600 * 1000);
     }
@@ -133,9 +151,7 @@ struct Fixture
     void recreateIngest()
     {
         ingest.reset();
-        ingest = std::make_unique<DeviceReportIngest>(*connection, ws.clock(),
-                                                      AuditHeadAnchor::pathForWorkspace(ws.path()));
-        ingest->setFlushInterval(3600 * 1000);
+        createIngest();
     }
     QString field(const QString &uid, const char *column)
     {
@@ -153,7 +169,16 @@ class TestDeviceReportIngest : public QObject
 {
     Q_OBJECT
 
+public:
+    explicit TestDeviceReportIngest(bool writerThread)
+        : m_writerThread(writerThread)
+    {}
+
+private:
+    const bool m_writerThread;
+
 private slots:
+    void writerThreadAsAsked();
     void subscriptions();
     void discoversNewDevice();
     void heartbeatUpdatesLastSeenAndHealth_data();
@@ -184,6 +209,13 @@ private slots:
     void heartbeatSeqsStoredEveryFewSecondsAndOnFlush();
 };
 
+void TestDeviceReportIngest::writerThreadAsAsked()
+{
+    Fixture f(m_writerThread);
+    QVERIFY(f.ingest);
+    QCOMPARE(f.ingest->hasWriterThread(), m_writerThread);
+}
+
 void TestDeviceReportIngest::subscriptions()
 {
     const auto subs = DeviceReportIngest::subscriptions();
@@ -197,7 +229,7 @@ void TestDeviceReportIngest::subscriptions()
 
 void TestDeviceReportIngest::discoversNewDevice()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const qint64 auditBefore = f.ws.auditCount();
     QSignalSpy committed(f.ingest.get(), &DeviceReportIngest::batchCommitted);
@@ -256,7 +288,7 @@ void TestDeviceReportIngest::heartbeatUpdatesLastSeenAndHealth()
 {
     QFETCH(QString, check);
     QFETCH(QString, health);
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
@@ -284,7 +316,7 @@ void TestDeviceReportIngest::presence_data()
 void TestDeviceReportIngest::presence()
 {
     QFETCH(bool, online);
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
@@ -309,7 +341,7 @@ void TestDeviceReportIngest::presence()
 
 void TestDeviceReportIngest::liveReportsOfUnknownDeviceCreateNothing()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     f.ingest->handleMessage(topicOf(QStringLiteral("ghost"), "heartbeat"), heartbeatPayload(1));
     f.ingest->handleMessage(topicOf(QStringLiteral("ghost"), "presence"), presencePayload(2, true));
@@ -319,7 +351,7 @@ void TestDeviceReportIngest::liveReportsOfUnknownDeviceCreateNothing()
 
 void TestDeviceReportIngest::firmwareChangeRecordsHistory()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     f.ingest->handleMessage(topicOf(uid, "inventory"),
@@ -350,7 +382,7 @@ void TestDeviceReportIngest::firmwareChangeRecordsHistory()
 
 void TestDeviceReportIngest::duplicatesAndReplaysAreDropped()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     QSignalSpy rejected(f.ingest.get(), &DeviceReportIngest::rejected);
@@ -417,7 +449,7 @@ void TestDeviceReportIngest::hostilePayloadsAreCountedAndWriteNothing()
     QFETCH(QString, topic);
     QFETCH(QByteArray, payload);
     QFETCH(QString, countedAs);
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const qint64 auditBefore = f.ws.auditCount();
     QSignalSpy rejected(f.ingest.get(), &DeviceReportIngest::rejected);
@@ -452,7 +484,7 @@ void TestDeviceReportIngest::hostilePayloadsAreCountedAndWriteNothing()
 
 void TestDeviceReportIngest::unknownFieldsAreKept()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     const QJsonObject extra{{QStringLiteral("battery"),
@@ -480,7 +512,7 @@ void TestDeviceReportIngest::unknownFieldsAreKept()
 
 void TestDeviceReportIngest::coalescesHeartbeatsWithinBatch()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     for (int d = 0; d < 10; ++d)
         f.ingest->handleMessage(topicOf(QStringLiteral("dev-%1").arg(d), "inventory"),
@@ -512,7 +544,7 @@ void TestDeviceReportIngest::coalescesHeartbeatsWithinBatch()
 
 void TestDeviceReportIngest::batchIsOneTransaction()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     f.ingest->handleMessage(topicOf(QStringLiteral("old"), "inventory"),
                             inventoryPayload(1, QStringLiteral("1")));
@@ -561,7 +593,7 @@ void TestDeviceReportIngest::batchIsOneTransaction()
 
 void TestDeviceReportIngest::timerAndBatchSizeFlush()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     QSignalSpy committed(f.ingest.get(), &DeviceReportIngest::batchCommitted);
     f.ingest->setFlushInterval(20);
@@ -576,7 +608,8 @@ void TestDeviceReportIngest::timerAndBatchSizeFlush()
     for (qint64 i = 0; i < DeviceReportIngest::maxBatchMessages; ++i)
         f.ingest->handleMessage(topicOf(QStringLiteral("kar-1"), "heartbeat"),
                                 heartbeatPayload(2 + i));
-    QCOMPARE(committed.size(), 2);
+    // (With a writer thread, once it has committed it.)
+    QTRY_COMPARE_WITH_TIMEOUT(committed.size(), 2, 10000);
     QCOMPARE(committed[1][0].toInt(), int(DeviceReportIngest::maxBatchMessages));
     QCOMPARE(f.ingest->queuedMessages(), 0);
 }
@@ -585,7 +618,7 @@ void TestDeviceReportIngest::endToEndWithBroker()
 {
     MosquittoBroker broker;
     QVERIFY2(broker.start(), qPrintable(broker.errorString()));
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     f.ingest->setFlushInterval(DeviceReportIngest::defaultFlushIntervalMs);
 
@@ -628,7 +661,7 @@ void TestDeviceReportIngest::endToEndWithBroker()
 
 void TestDeviceReportIngest::jobProgressThenResult()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const Job job = f.createJobs(1).value(0);
     const QString uid = QStringLiteral("dev-0001");
@@ -716,7 +749,7 @@ void TestDeviceReportIngest::jobReportForUnknownOrForeignJobIsRejected()
     QFETCH(QString, sender);
     QFETCH(bool, knownJob);
     QFETCH(QString, reason);
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QList<Job> jobs = f.createJobs(2); // dev-0001's job is jobs[0]
     const QString jobId = knownJob ? jobs[0].jobId : QStringLiteral("j-20260302-invented00");
@@ -744,7 +777,7 @@ void TestDeviceReportIngest::jobReportForUnknownOrForeignJobIsRejected()
 
 void TestDeviceReportIngest::finishedJobIsNotRevived()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const Job job = f.createJobs(1).value(0);
     JobService service(f.ws.db(), f.ws.session().audit());
@@ -769,7 +802,7 @@ void TestDeviceReportIngest::finishedJobIsNotRevived()
 
 void TestDeviceReportIngest::lastSeqIsStoredOncePerStream()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const Job job = f.createJobs(1).value(0);
     const QString uid = QStringLiteral("dev-0001");
@@ -779,14 +812,15 @@ void TestDeviceReportIngest::lastSeqIsStoredOncePerStream()
     f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(33, QStringLiteral("2")));
     f.ingest->handleMessage(jobTopic(uid, job.jobId, "progress"),
                             jobReportPayload(34, job.jobId, QStringLiteral("queued")));
-    // Counts the writes to device_stream_seq on the ingest's connection (temporary triggers
-    // live on one connection only): one per device and stream, not one per message.
-    QVERIFY(f.connection
-                ->exec(QStringLiteral(
-                    "CREATE TEMP TABLE seq_writes (n INTEGER); "
-                    "CREATE TEMP TRIGGER seq_insert AFTER INSERT ON main.device_stream_seq BEGIN "
+    // Counts the writes to device_stream_seq (by whichever connection the ingest writes with:
+    // triggers in the file, as nothing else writes here): one per device and stream, not one
+    // per message.
+    QVERIFY(f.ws.db()
+                .exec(QStringLiteral(
+                    "CREATE TABLE seq_writes (n INTEGER); "
+                    "CREATE TRIGGER seq_insert AFTER INSERT ON device_stream_seq BEGIN "
                     "INSERT INTO seq_writes VALUES (1); END; "
-                    "CREATE TEMP TRIGGER seq_update AFTER UPDATE ON main.device_stream_seq BEGIN "
+                    "CREATE TRIGGER seq_update AFTER UPDATE ON device_stream_seq BEGIN "
                     "INSERT INTO seq_writes VALUES (1); END;"))
                 .ok());
     QVERIFY(f.ingest->flush().ok());
@@ -795,7 +829,7 @@ void TestDeviceReportIngest::lastSeqIsStoredOncePerStream()
              (QStringList{QStringLiteral("dev-0001|heartbeat|29"),
                           QStringLiteral("dev-0001|inventory|33"),
                           QStringLiteral("dev-0001|jobs/%1|34").arg(job.jobId)}));
-    QCOMPARE(scalarOf(*f.connection, QStringLiteral("SELECT count(*) FROM seq_writes")).toInt(), 3);
+    QCOMPARE(scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM seq_writes")).toInt(), 3);
 
     // Stored values only ever rise.
     f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(40));
@@ -808,7 +842,7 @@ void TestDeviceReportIngest::lastSeqIsStoredOncePerStream()
 
 void TestDeviceReportIngest::replayAfterRestartIsRecognised()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(4, QStringLiteral("1.0")));
@@ -842,7 +876,7 @@ void TestDeviceReportIngest::jobReportsOverBroker()
 {
     MosquittoBroker broker;
     QVERIFY2(broker.start(), qPrintable(broker.errorString()));
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     f.ingest->setFlushInterval(DeviceReportIngest::defaultFlushIntervalMs);
     const Job job = f.createJobs(1).value(0);
@@ -877,23 +911,23 @@ void TestDeviceReportIngest::jobReportsOverBroker()
 // nothing but last_seen must leave online and health out of it (the (online, name) index).
 void TestDeviceReportIngest::unchangedLivenessSetsOnlyLastSeen()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
     f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(2));
     QVERIFY(f.ingest->flush().ok());
     QCOMPARE(f.field(uid, "health"), QStringLiteral("ok"));
-    // "UPDATE OF online" triggers fire when online is in the SET list, changed or not.
-    QVERIFY(f.connection
-                ->exec(QStringLiteral(
-                    "CREATE TEMP TABLE online_writes (n INTEGER); "
-                    "CREATE TEMP TRIGGER online_write AFTER UPDATE OF online, health ON "
-                    "main.devices BEGIN INSERT INTO online_writes VALUES (1); END;"))
-                .ok());
+    // "UPDATE OF online" triggers fire when online is in the SET list, changed or not. (In the
+    // file, so they see the writer thread's connection too.)
+    QVERIFY(
+        f.ws.db()
+            .exec(QStringLiteral("CREATE TABLE online_writes (n INTEGER); "
+                                 "CREATE TRIGGER online_write AFTER UPDATE OF online, health ON "
+                                 "devices BEGIN INSERT INTO online_writes VALUES (1); END;"))
+            .ok());
     const auto onlineWrites = [&f] {
-        return scalarOf(*f.connection, QStringLiteral("SELECT count(*) FROM online_writes"))
-            .toInt();
+        return scalarOf(f.ws.db(), QStringLiteral("SELECT count(*) FROM online_writes")).toInt();
     };
     f.ws.clock().advanceMs(1000);
     f.ingest->handleMessage(topicOf(uid, "heartbeat"), heartbeatPayload(3));
@@ -921,7 +955,7 @@ void TestDeviceReportIngest::unchangedLivenessSetsOnlyLastSeen()
 // What the ingest remembers of a device is only a shortcut: what others write wins.
 void TestDeviceReportIngest::livenessFollowsChangesByOthers()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
@@ -953,7 +987,7 @@ void TestDeviceReportIngest::livenessFollowsChangesByOthers()
 
 void TestDeviceReportIngest::deviceDeletedOrReplacedByOthers()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
@@ -994,7 +1028,7 @@ void TestDeviceReportIngest::deviceDeletedOrReplacedByOthers()
 // was kept before the restart.
 void TestDeviceReportIngest::unknownFieldsClearedAfterRestart()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     f.ingest->handleMessage(topicOf(uid, "inventory"), inventoryPayload(1, QStringLiteral("1")));
@@ -1029,7 +1063,7 @@ void TestDeviceReportIngest::unknownFieldsClearedAfterRestart()
 // heartbeatSeqIntervalMs, and by every flush(); the other streams' with every batch.
 void TestDeviceReportIngest::heartbeatSeqsStoredEveryFewSecondsAndOnFlush()
 {
-    Fixture f;
+    Fixture f(m_writerThread);
     QVERIFY(f.ingest);
     const QString uid = QStringLiteral("kar-1");
     const auto stored = [&f](const char *stream) {
@@ -1067,5 +1101,15 @@ void TestDeviceReportIngest::heartbeatSeqsStoredEveryFewSecondsAndOnFlush()
     QCOMPARE(f.ingest->queuedMessages(), 0);
 }
 
-QTEST_GUILESS_MAIN(TestDeviceReportIngest)
+// Every test runs twice: batches written on the ingest's thread, then on a writer thread.
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QTEST_SET_MAIN_SOURCE_PATH
+    TestDeviceReportIngest inlineWriter(false);
+    TestDeviceReportIngest writerThread(true);
+    const int failedInline = QTest::qExec(&inlineWriter, argc, argv);
+    const int failedThreaded = QTest::qExec(&writerThread, argc, argv);
+    return failedInline + failedThreaded;
+}
 #include "tst_devicereportingest.moc"
