@@ -24,7 +24,8 @@ class IngestWorker : public QObject
 {
     Q_OBJECT
 public:
-    IngestWorker(const Workspace &workspace, quint16 port, int qos);
+    // `writerThread`: the ingest writes on a thread of its own, as the application runs it.
+    IngestWorker(const Workspace &workspace, quint16 port, int qos, bool writerThread = true);
     ~IngestWorker() override;
 
     // On the worker thread: opens the connection, connects and subscribes. ready() is
@@ -36,10 +37,14 @@ public:
     qint64 committed() const { return m_committed.load(std::memory_order_acquire); }
     // When the batch that brought committed() to `target` was committed.
     SteadyTime doneAt() const { return m_doneAt; }
+    // When the client delivered the target's last message to the ingest (read after doneAt()).
+    SteadyTime receivedAllAt() const { return m_receivedAllAt; }
     void setTarget(qint64 target) { m_target.store(target); }
     qint64 received() const { return m_received.load(std::memory_order_relaxed); }
     // CPU time the worker thread used from start() until the target was committed.
     double cpuSeconds() const { return m_cpuSeconds; }
+    // The same for the ingest's writer thread (0 without one).
+    double writerCpuSeconds() const { return m_writerCpuSeconds; }
     qint64 rejected() const { return m_rejectedCount.load(); }
     qint64 duplicates() const { return m_duplicates.load(); }
 
@@ -53,6 +58,7 @@ private:
     const Workspace &m_workspace;
     quint16 m_port;
     int m_qos;
+    bool m_writerThread;
     std::unique_ptr<SystemClock> m_clock;
     std::unique_ptr<SqliteDatabase> m_db;
     std::unique_ptr<DeviceReportIngest> m_ingest;
@@ -64,8 +70,10 @@ private:
     std::atomic<qint64> m_rejectedCount{0};
     std::atomic<qint64> m_duplicates{0};
     SteadyTime m_doneAt;
+    SteadyTime m_receivedAllAt;
     double m_cpuAtStart = 0;
     double m_cpuSeconds = 0;
+    double m_writerCpuSeconds = 0;
 };
 
 } // namespace fleet::bench

@@ -50,7 +50,10 @@ struct Measurement
     qint64 dropped = 0;
     double stallMs = 0;
     double seconds = 0;
-    double cpuMicrosPerMessage = 0; // of the ingest thread; 0 for the reference
+    double cpuMicrosPerMessage = 0;       // of the ingest thread; 0 for the reference
+    double writerCpuMicrosPerMessage = 0; // of the ingest's writer thread
+    double publishedSeconds = 0;          // from the first publish: the last one was sent
+    double receivedSeconds = 0;           // ... the last one was received by the ingest
 };
 
 [[noreturn]] void fail(const QString &what)
@@ -108,6 +111,7 @@ struct Bench
     Workspace *workspace = nullptr;
     StallProbe probe;
     QString publishError;
+    bool writerThread = true;
 
     // Starts the publisher on its own thread; `finished` turns true when it is done.
     std::thread publish(int qos, std::atomic<bool> &finished)
@@ -150,7 +154,7 @@ struct Bench
     {
         QThread thread;
         thread.setObjectName(QStringLiteral("ingest"));
-        auto *worker = new IngestWorker(*workspace, port, qos);
+        auto *worker = new IngestWorker(*workspace, port, qos, writerThread);
         worker->moveToThread(&thread);
         thread.start();
         // The GUI thread hears of every batch, as the device table's model does.
@@ -200,6 +204,9 @@ struct Bench
             m.seconds = seconds(publisher->firstPublishAt(), worker->doneAt());
             m.rate = double(m.delivered) / m.seconds;
             m.cpuMicrosPerMessage = worker->cpuSeconds() * 1e6 / double(m.delivered);
+            m.writerCpuMicrosPerMessage = worker->writerCpuSeconds() * 1e6 / double(m.delivered);
+            m.publishedSeconds = seconds(publisher->firstPublishAt(), publisher->lastPublishAt());
+            m.receivedSeconds = seconds(publisher->firstPublishAt(), worker->receivedAllAt());
         }
         if (worker->rejected() > 0 || worker->duplicates() > 0)
             std::printf("  note: the ingest rejected %lld and dropped %lld duplicates\n",
@@ -275,6 +282,9 @@ int main(int argc, char **argv)
                       QStringLiteral("1,000 devices, 2,000 messages, one run (a smoke test).")});
     parser.addOption(
         {QStringLiteral("no-assert"), QStringLiteral("Exit 0 even when a target is missed.")});
+    parser.addOption({QStringLiteral("inline-writer"),
+                      QStringLiteral("Write the batches on the ingest thread, without the writer "
+                                     "thread (for comparison).")});
     parser.process(app);
 
     const bool quick = parser.isSet(QStringLiteral("quick"));
@@ -339,6 +349,7 @@ int main(int argc, char **argv)
     bench.devices = devices;
     bench.publisher = &publisher;
     bench.workspace = &workspace;
+    bench.writerThread = !parser.isSet(QStringLiteral("inline-writer"));
 
     std::printf("%s, %d devices, %lld messages per run, %d run(s) each, QoS 1 window %d, "
                 "broker max_queued_messages %d\n",
@@ -371,11 +382,14 @@ int main(int argc, char **argv)
             std::fflush(stdout);
             qint64 updated = 0;
             const Measurement appRun = bench.runApp(q, &updated);
-            std::printf("%-4d %-3d %12s %10.0f %10.2f %9lld %9.1f %lld (ingest thread: %.1f µs "
-                        "CPU per message)\n",
+            std::printf("%-4d %-3d %12s %10.0f %10.2f %9lld %9.1f %lld (CPU per message: ingest "
+                        "thread %.1f µs, writer thread %.1f µs; last published at %.2f s, "
+                        "received at %.2f s)\n",
                         q, r + 1, "fleetdesk", appRun.rate, appRun.seconds,
                         static_cast<long long>(appRun.dropped), appRun.stallMs,
-                        static_cast<long long>(updated), appRun.cpuMicrosPerMessage);
+                        static_cast<long long>(updated), appRun.cpuMicrosPerMessage,
+                        appRun.writerCpuMicrosPerMessage, appRun.publishedSeconds,
+                        appRun.receivedSeconds);
             std::fflush(stdout);
             complete = complete && bare.dropped == 0 && appRun.dropped == 0 &&
                        appRun.delivered >= messages &&
