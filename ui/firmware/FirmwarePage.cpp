@@ -108,7 +108,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     , m_knownGood(new QPushButton(tr("Mark known good"), this))
     , m_assign(new QPushButton(tr("Assign to devices…"), this))
     , m_createKey(new QPushButton(tr("Create signing key…"), this))
-    , m_importKey(new QPushButton(tr("Import signing key…"), this))
+    , m_importKey(new QPushButton(tr("Import key…"), this))
 {
     setObjectName(QStringLiteral("firmwarePage"));
     setAcceptDrops(true);
