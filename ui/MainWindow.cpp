@@ -249,6 +249,8 @@ void MainWindow::startIntegrityCheck()
             showSection(section);
             if (std::exchange(m_startUpdateServerWhenChecked, false) && problems.isEmpty())
                 m_updateServer->startIfEnabled();
+            if (std::exchange(m_connectWhenChecked, false) && problems.isEmpty() && m_connection)
+                m_connection->connectIfActiveProfile();
             emit integrityCheckFinished(problems.isEmpty());
         });
 }
@@ -301,6 +303,14 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Fleetdesk"), this, &MainWindow::showAbout);
     about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::connectToBrokerIfActive()
+{
+    if (m_session->workspace().isIntegrityCheckPending())
+        m_connectWhenChecked = true;
+    else if (m_connection)
+        m_connection->connectIfActiveProfile();
 }
 
 void MainWindow::startUpdateServerIfEnabled()

@@ -54,6 +54,10 @@ public:
     // At launch: starts the update server when its settings say so, once the workspace's
     // deferred integrity check has passed (until then the workspace is read-only).
     void startUpdateServerIfEnabled();
+    // Connects to the workspace's active broker profile, if any: at once, or once a deferred
+    // integrity check has passed (rebuilding the pages after it would drop a connection made
+    // before it, and a workspace that fails it stays read-only, with nothing to ingest into).
+    void connectToBrokerIfActive();
 
     // What the menu commands run once their dialogs are answered.
     bool openWorkspace(const QString &path, bool create);
@@ -98,6 +102,7 @@ private:
     UpdateServerStatusLabel *m_updateServerStatus;
     UpdateServerController *m_updateServer = nullptr; // one per workspace session
     bool m_startUpdateServerWhenChecked = false;
+    bool m_connectWhenChecked = false;
 };
 
 } // namespace fleet

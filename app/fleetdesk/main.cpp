@@ -98,8 +98,8 @@ int main(int argc, char *argv[])
     window.show();
     // Like any client, the window goes back to the broker it was last told to use. A screenshot
     // shows the workspace as it is on disk, not what a live broker happens to send.
-    if (options.connect && options.screenshotPath.isEmpty() && window.connection())
-        window.connection()->connectIfActiveProfile();
+    if (options.connect && options.screenshotPath.isEmpty())
+        window.connectToBrokerIfActive();
     // The update server starts with the window when its settings say so (--no-connect: not).
     if (options.connect && options.screenshotPath.isEmpty())
         window.startUpdateServerIfEnabled();

@@ -11,6 +11,7 @@
 #include "settings/ConnectionController.h"
 #include "settings/ConnectionStatusLabel.h"
 #include "settings/MemorySecretStore.h"
+#include "storage/WorkspaceSession.h"
 
 #include <QAction>
 #include <QApplication>
@@ -134,6 +135,34 @@ private slots:
         QCOMPARE(messages.count(), 0);
         QVERIFY(QApplication::activeModalWidget() == nullptr);
         QVERIFY(!m_window->findChild<QDialog *>(QStringLiteral("brokerSettingsDialog")));
+    }
+
+    // fleetdesk opens a workspace before its integrity check; the connection made at start must
+    // survive the pages being rebuilt when the check passes.
+    void connectionAtStartSurvivesTheDeferredIntegrityCheck()
+    {
+        m_window.reset();
+        m_ws->close();
+        Workspace::OpenOptions options;
+        options.create = false;
+        options.deferIntegrityCheck = true;
+        auto session = WorkspaceSession::open(m_ws->path(), options, m_ws->clock(),
+                                              TestWorkspace::testActor());
+        QVERIFY2(session.ok(), qPrintable(session.message()));
+        QVERIFY(session.value()->workspace().isIntegrityCheckPending());
+        MainWindow window(*session.value(), std::make_unique<MemorySecretStore>());
+        QSignalSpy checked(&window, &MainWindow::integrityCheckFinished);
+        window.connectToBrokerIfActive();
+        window.show();
+        QTRY_COMPARE_WITH_TIMEOUT(checked.size(), 1, kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.connectionStatus()->text().startsWith(QStringLiteral("MQTT: connected to ")),
+            kWait);
+        // Still connected a moment later: nothing rebuilt the controller under it.
+        QTest::qWait(300);
+        QVERIFY2(window.connectionStatus()->text().startsWith(QStringLiteral("MQTT: connected")),
+                 qPrintable(window.connectionStatus()->text()));
+        QVERIFY(window.connection()->engine().isRunning());
     }
 
     void liveUpdateKeepsSelectionAndScroll()
