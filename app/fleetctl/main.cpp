@@ -13,6 +13,7 @@
 #include "GroupCommands.h"
 #include "InventoryCommands.h"
 #include "JobCommands.h"
+#include "RolloutCommands.h"
 #include "ServeCommand.h"
 #include "ServerCommands.h"
 #include "WorkspaceCommands.h"
@@ -34,6 +35,7 @@ int main(int argc, char *argv[])
     registry.add(std::make_unique<fleet::DeviceCommands>());
     registry.add(std::make_unique<fleet::JobCommands>());
     registry.add(std::make_unique<fleet::FirmwareCommands>());
+    registry.add(std::make_unique<fleet::RolloutCommands>());
     registry.add(std::make_unique<fleet::GatewayCommands>());
     registry.add(std::make_unique<fleet::GroupCommands>());
     registry.add(std::make_unique<fleet::FilterCommands>());

@@ -412,6 +412,9 @@ private slots:
         row("firmware verify", {QStringLiteral("re-hashes")});
         row("firmware keygen", {QStringLiteral("0600"), QStringLiteral("--replace")});
         row("firmware check", {QStringLiteral("--device UID"), QStringLiteral("--rollback")});
+        row("rollout plan", {QStringLiteral("RELEASE_ID"), QStringLiteral("--pilot-group NAME"),
+                             QStringLiteral("--window WINDOW"), QStringLiteral("--rate N/min"),
+                             QStringLiteral("Changes nothing")});
         row("firmware assign", {QStringLiteral("--filter NAME"), QStringLiteral("--skip-refused"),
                                 QStringLiteral("DDI action")});
         row("device token", {QStringLiteral("TargetToken"), QStringLiteral("--revoke")});
@@ -487,6 +490,7 @@ private slots:
             QStringLiteral("firmware verify"),  QStringLiteral("firmware keygen"),
             QStringLiteral("firmware check"),   QStringLiteral("job send"),
             QStringLiteral("firmware assign"),  QStringLiteral("device token"),
+            QStringLiteral("rollout plan"),
             QStringLiteral("gateway token"),    QStringLiteral("gateway list"),
             QStringLiteral("job list"),         QStringLiteral("job show"),
             QStringLiteral("job cancel"),
