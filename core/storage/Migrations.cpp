@@ -359,8 +359,55 @@ ALTER TABLE releases ADD COLUMN sha1 TEXT NOT NULL DEFAULT '';
 ALTER TABLE releases ADD COLUMN md5 TEXT NOT NULL DEFAULT '';
 )SQL";
 
-const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                   kMigration5, kMigration6, kMigration7, kMigration8};
+// Schema 9: the persistent draft of a staged rollout (the engine that runs it comes later).
+// - rollouts: one row per rollout; the plan's parameters (wave split, pilot, windows, rate,
+//   concurrency, thresholds, step timeouts, retry limits) are kept as one JSON document
+//   (RolloutPlanSpec) since they are read and written as a whole, never queried by field.
+//   The state names are RolloutStates::name's, checked here so a typo never reaches the file.
+// - rollout_devices: every planned device with its wave (0 = the pilot, 1.. the waves, even
+//   without a pilot, so "wave 1" means the same thing in every rollout) and its state
+//   (RolloutDeviceStates::name's); the engine updates state, attempts and updated_ms.
+// - rollout_exclusions: the devices of the target set left out, with every reason as a JSON
+//   list of {kind, text}, so "why was pump-17 not updated?" still has an answer later.
+// Device references do not cascade (unlike the inventory's own tables): devices are retired, not
+// deleted, and a rollout's record must not lose rows behind the audit trail's back.
+const char *const kMigration9 = R"SQL(
+CREATE TABLE rollouts (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 128),
+    release_id  INTEGER NOT NULL REFERENCES releases(id),
+    state       TEXT NOT NULL CHECK (state IN ('draft', 'waiting_for_approval', 'ready',
+                    'scheduled', 'running', 'paused', 'stopping', 'stopped', 'finished')),
+    created_by  TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    plan_json   TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE rollout_devices (
+    rollout_id  INTEGER NOT NULL REFERENCES rollouts(id) ON DELETE CASCADE,
+    device_id   INTEGER NOT NULL REFERENCES devices(id),
+    wave        INTEGER NOT NULL CHECK (wave >= 0),
+    state       TEXT NOT NULL CHECK (state IN ('queued', 'notified', 'downloading',
+                    'downloaded', 'verified', 'installing', 'rebooting', 'validating',
+                    'succeeded', 'failed', 'rejected', 'timed_out', 'cancelled', 'removed',
+                    'rolled_back')),
+    attempts    INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    updated_ms  INTEGER NOT NULL,
+    PRIMARY KEY (rollout_id, device_id)
+);
+CREATE INDEX rollout_devices_wave ON rollout_devices(rollout_id, wave, state);
+
+CREATE TABLE rollout_exclusions (
+    rollout_id   INTEGER NOT NULL REFERENCES rollouts(id) ON DELETE CASCADE,
+    device_id    INTEGER NOT NULL REFERENCES devices(id),
+    reasons_json TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, device_id)
+);
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
+                                   kMigration6, kMigration7, kMigration8, kMigration9};
 
 } // namespace
 

@@ -299,8 +299,23 @@ void seedVersionData(SqliteDatabase &db, int version, const QString &workspacePa
             "1700001000300, 'ddi', 1, 1700001000400); "
             "UPDATE releases SET sha1 = 'dddddddddddddddddddddddddddddddddddddddd', "
             "md5 = 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee'"));
-        !d)
+        !d) {
         QTest::qFail(qUtf8Printable(d.message()), __FILE__, __LINE__);
+        return;
+    }
+    if (version < 9)
+        return;
+    // Schema 9: a draft rollout of the release, device 1 in the pilot, device 2 excluded.
+    if (Status r = db.exec(QStringLiteral(
+            "INSERT INTO rollouts (id, name, release_id, state, created_by, created_ms, "
+            "plan_json, reason) VALUES (1, 'gw-2.5.0 line 1', 1, 'draft', 'tester', "
+            "1700001100000, '{\"rate\":10}', 'quarterly update'); "
+            "INSERT INTO rollout_devices (rollout_id, device_id, wave, state, attempts, "
+            "updated_ms) VALUES (1, 1, 0, 'queued', 0, 1700001100000); "
+            "INSERT INTO rollout_exclusions (rollout_id, device_id, reasons_json) VALUES "
+            "(1, 2, '[{\"kind\":\"open_install\"}]')"));
+        !r)
+        QTest::qFail(qUtf8Printable(r.message()), __FILE__, __LINE__);
 }
 
 void verifyVersionData(SqliteDatabase &db, int version, const QString &workspacePath)
@@ -397,6 +412,18 @@ void verifyVersionData(SqliteDatabase &db, int version, const QString &workspace
         QCOMPARE(column(db, QStringLiteral("SELECT length(sha1) || ':' || length(md5) FROM "
                                            "releases")),
                  QStringList({QStringLiteral("40:32")}));
+    }
+    if (version >= 9) {
+        QCOMPARE(column(db, QStringLiteral("SELECT r.name || ':' || r.state || ':' || "
+                                           "r.created_by || ':' || r.plan_json || ':' || "
+                                           "r.reason || ':' || d.device_id || '@' || d.wave || "
+                                           "':' || d.state || ':' || e.device_id || ':' || "
+                                           "e.reasons_json FROM rollouts r JOIN "
+                                           "rollout_devices d ON d.rollout_id = r.id JOIN "
+                                           "rollout_exclusions e ON e.rollout_id = r.id")),
+                 QStringList({QStringLiteral("gw-2.5.0 line 1:draft:tester:{\"rate\":10}:"
+                                             "quarterly update:1@0:queued:2:"
+                                             "[{\"kind\":\"open_install\"}]")}));
     }
 }
 
