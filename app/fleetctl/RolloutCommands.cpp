@@ -6,6 +6,7 @@
 #include "rollout/ForecastSettings.h"
 #include "rollout/MaintenanceWindow.h"
 #include "rollout/RolloutForecaster.h"
+#include "rollout/RolloutService.h"
 #include "rollout/RolloutTargeting.h"
 #include "rollout/TargetingSchedules.h"
 #include "rollout/WavePlanner.h"
@@ -16,6 +17,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QMap>
 #include <QRegularExpression>
 #include <QTimeZone>
 
@@ -100,14 +102,16 @@ Result<WaveSplit> parseSplit(CommandContext &c)
     return split;
 }
 
-Result<PlanRequest> parseRequest(CommandContext &c)
+// `releaseArgument`: where RELEASE_ID is among the arguments. `withStart`: whether the command
+// has --start (the forecast's start; `create` stores no start).
+Result<PlanRequest> parseRequest(CommandContext &c, int releaseArgument = 0, bool withStart = true)
 {
     PlanRequest r;
     bool ok = false;
-    r.releaseId = c.argument(0).trimmed().toLongLong(&ok);
+    r.releaseId = c.argument(releaseArgument).trimmed().toLongLong(&ok);
     if (!ok || r.releaseId <= 0)
         return Error::invalid(QStringLiteral("'%1' is not a release id (a positive whole number)")
-                                  .arg(c.argument(0)));
+                                  .arg(c.argument(releaseArgument)));
     const int sources =
         (DeviceSelection::isGiven(c) ? 1 : 0) + (c.isSet(QStringLiteral("group")) ? 1 : 0);
     if (sources == 0)
@@ -146,7 +150,7 @@ Result<PlanRequest> parseRequest(CommandContext &c)
     if (!gap)
         return gap.error();
     r.settings.minutesBetweenWaves = int(gap.value());
-    if (c.isSet(QStringLiteral("start"))) {
+    if (withStart && c.isSet(QStringLiteral("start"))) {
         r.settings.start = QDateTime::fromString(c.value(QStringLiteral("start")), Qt::ISODate);
         if (!r.settings.start.isValid() || r.settings.start.timeSpec() == Qt::LocalTime)
             return Error::invalid(QStringLiteral("--start takes an ISO 8601 time with a zone, "
@@ -188,35 +192,37 @@ void printExclusions(Output &out, const QList<TargetingExclusion> &excluded)
     }
 }
 
-} // namespace
-
-QString RolloutCommands::summary() const
+// The target devices (--group, or --device/--filter) and the pilot's (--pilot-group), by row id,
+// as `plan` and `create` both take them.
+Status resolveSelection(CommandContext &c, WorkspaceSession &ws, RolloutTargeting &targeting,
+                        const QString &pilotGroup, QList<qint64> &targetIds,
+                        QList<qint64> &pilotIds)
 {
-    return QStringLiteral("Staged rollouts of a firmware release: preview the plan and its "
-                          "timeline.");
+    if (c.isSet(QStringLiteral("group"))) {
+        auto members = targeting.groupMembers(c.value(QStringLiteral("group")));
+        if (!members)
+            return members.error();
+        targetIds = members.value();
+    } else {
+        auto ids = DeviceSelection::resolve(c, ws);
+        if (!ids)
+            return ids.error();
+        targetIds = ids.value();
+    }
+    if (!pilotGroup.isEmpty()) {
+        auto members = targeting.groupMembers(pilotGroup);
+        if (!members)
+            return members.error();
+        pilotIds = members.value();
+    }
+    return Status::success();
 }
 
-QList<CommandSpec> RolloutCommands::commands()
+// The selection and plan options of `plan`; `create` takes the same but --start.
+QList<QCommandLineOption> planOptions(bool withStart)
 {
-    CommandSpec plan;
-    plan.name = QStringLiteral("plan");
-    plan.summary = QStringLiteral("Preview a staged rollout: exclusions, waves and their timeline");
-    plan.description = QStringLiteral(
-        "Shows what a rollout of the release to the target devices would do, before anything "
-        "exists: the devices left out and why (model, hardware revision, minimum version, "
-        "downgrade, already on the release's version, an unfinished install, retired, "
-        "decommissioning or quarantined), the pilot group first, then the waves, and for each "
-        "wave its devices, the expected first start and last finish (UTC, and local time when "
-        "all its devices share one time zone) and the devices that cannot be scheduled, with "
-        "why. Maintenance windows are weekly and read on each site's clocks (its IANA time "
-        "zone); a device without a site has no window and may start at any hour. Devices start "
-        "only if they are expected to finish before their window closes. Changes nothing. "
-        "Exit code 6 when no device is eligible.");
-    plan.arguments = {{QStringLiteral("RELEASE_ID"),
-                       QStringLiteral("The release's id (see 'fleetctl firmware list')."), true,
-                       false}};
-    plan.options = DeviceSelection::options();
-    plan.options << QList<QCommandLineOption>{
+    QList<QCommandLineOption> options = DeviceSelection::options();
+    options << QList<QCommandLineOption>{
         QCommandLineOption(QStringLiteral("group"),
                            QStringLiteral("Every device of the group is a target."),
                            QStringLiteral("NAME")),
@@ -246,11 +252,121 @@ QList<CommandSpec> RolloutCommands::commands()
                            QStringLiteral("N")),
         QCommandLineOption(QStringLiteral("minutes-between-waves"),
                            QStringLiteral("Soak time after each wave (default 0)."),
-                           QStringLiteral("N")),
-        QCommandLineOption(QStringLiteral("start"),
-                           QStringLiteral("When the rollout would start, ISO 8601 with a zone "
-                                          "(default: now)."),
-                           QStringLiteral("TIME"))};
+                           QStringLiteral("N"))};
+    if (withStart)
+        options << QCommandLineOption(QStringLiteral("start"),
+                                      QStringLiteral("When the rollout would start, ISO 8601 "
+                                                     "with a zone (default: now)."),
+                                      QStringLiteral("TIME"));
+    return options;
+}
+
+QString isoOfMs(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+}
+
+QJsonObject headerJson(const StoredRollout &r)
+{
+    return QJsonObject{{QStringLiteral("id"), r.id},
+                       {QStringLiteral("name"), r.name},
+                       {QStringLiteral("release_id"), r.releaseId},
+                       {QStringLiteral("state"), RolloutStates::name(r.state)},
+                       {QStringLiteral("created_by"), r.createdBy},
+                       {QStringLiteral("created"), isoOfMs(r.createdMs)},
+                       {QStringLiteral("reason"), r.reason}};
+}
+
+// Per wave (0 = pilot), how many devices are in each state.
+QMap<int, QMap<QString, int>> stateCountsByWave(const StoredRollout &r)
+{
+    QMap<int, QMap<QString, int>> waves;
+    for (const StoredRollout::Device &d : r.devices)
+        ++waves[d.wave][RolloutDeviceStates::name(d.state)];
+    return waves;
+}
+
+// What `show` prints and `create` confirms with: the rollout, its waves and its exclusions.
+int printRollout(CommandContext &c, const StoredRollout &r)
+{
+    const QMap<int, QMap<QString, int>> waves = stateCountsByWave(r);
+    if (c.out().isJson()) {
+        QJsonObject doc = headerJson(r);
+        doc.insert(QStringLiteral("plan"), r.plan.toJson());
+        QJsonArray wavesJson;
+        for (auto it = waves.cbegin(); it != waves.cend(); ++it) {
+            QJsonObject states;
+            int total = 0;
+            for (auto s = it->cbegin(); s != it->cend(); ++s) {
+                states.insert(s.key(), s.value());
+                total += s.value();
+            }
+            wavesJson.append(QJsonObject{{QStringLiteral("wave"), it.key()},
+                                         {QStringLiteral("pilot"), it.key() == 0},
+                                         {QStringLiteral("devices"), total},
+                                         {QStringLiteral("states"), states}});
+        }
+        doc.insert(QStringLiteral("waves"), wavesJson);
+        doc.insert(QStringLiteral("excluded"), exclusionsJson(r.excluded));
+        c.out().json(doc);
+        return ExitCodes::value(ExitCode::Ok);
+    }
+    c.out().line(QStringLiteral("Rollout %1 '%2': release %3, %4")
+                     .arg(r.id)
+                     .arg(r.name)
+                     .arg(r.releaseId)
+                     .arg(RolloutStates::displayName(r.state)));
+    c.out().line(
+        QStringLiteral("Created %1 by %2: %3").arg(isoOfMs(r.createdMs), r.createdBy, r.reason));
+    c.out().line(QStringLiteral("Split: %1; %2/min, at most %3 at a time")
+                     .arg(r.plan.split.describe())
+                     .arg(r.plan.devicesPerMinute)
+                     .arg(r.plan.maxConcurrent));
+    TextTable table({QStringLiteral("WAVE"), QStringLiteral("DEVICES"), QStringLiteral("STATES")});
+    table.setRightAligned(1);
+    for (auto it = waves.cbegin(); it != waves.cend(); ++it) {
+        QStringList states;
+        int total = 0;
+        for (auto s = it->cbegin(); s != it->cend(); ++s) {
+            states << QStringLiteral("%1 %2").arg(s.value()).arg(s.key());
+            total += s.value();
+        }
+        table.addRow({it.key() == 0 ? QStringLiteral("pilot") : QString::number(it.key()),
+                      QString::number(total), states.join(QStringLiteral(", "))});
+    }
+    c.out().text(table.render());
+    printExclusions(c.out(), r.excluded);
+    return ExitCodes::value(ExitCode::Ok);
+}
+
+} // namespace
+
+QString RolloutCommands::summary() const
+{
+    return QStringLiteral("Staged rollouts of a firmware release: preview the plan and its "
+                          "timeline.");
+}
+
+QList<CommandSpec> RolloutCommands::commands()
+{
+    CommandSpec plan;
+    plan.name = QStringLiteral("plan");
+    plan.summary = QStringLiteral("Preview a staged rollout: exclusions, waves and their timeline");
+    plan.description = QStringLiteral(
+        "Shows what a rollout of the release to the target devices would do, before anything "
+        "exists: the devices left out and why (model, hardware revision, minimum version, "
+        "downgrade, already on the release's version, an unfinished install, retired, "
+        "decommissioning or quarantined), the pilot group first, then the waves, and for each "
+        "wave its devices, the expected first start and last finish (UTC, and local time when "
+        "all its devices share one time zone) and the devices that cannot be scheduled, with "
+        "why. Maintenance windows are weekly and read on each site's clocks (its IANA time "
+        "zone); a device without a site has no window and may start at any hour. Devices start "
+        "only if they are expected to finish before their window closes. Changes nothing. "
+        "Exit code 6 when no device is eligible.");
+    plan.arguments = {{QStringLiteral("RELEASE_ID"),
+                       QStringLiteral("The release's id (see 'fleetctl firmware list')."), true,
+                       false}};
+    plan.options = planOptions(true);
     plan.examples = {
         QStringLiteral("rollout plan 4 --group \"Line 1\" --pilot-group lab --waves 1,10,50,100"),
         QStringLiteral("rollout plan 4 --filter gw-4000 --window \"Mon-Fri 01:00-05:00\" "
@@ -258,7 +374,136 @@ QList<CommandSpec> RolloutCommands::commands()
     plan.run = [this](CommandContext &c) {
         return this->plan(c);
     };
-    return {plan};
+
+    CommandSpec create;
+    create.name = QStringLiteral("create");
+    create.summary = QStringLiteral("Create a staged rollout as a draft");
+    create.description = QStringLiteral(
+        "Stores a rollout of the release to the target devices, in state draft: every eligible "
+        "device with its wave (the pilot first, then the waves, cut exactly as 'rollout plan' "
+        "shows them) and every excluded device with why. The plan's pace (rate, concurrency) "
+        "and windows are stored with it. One audited change; needs --reason. Nothing is sent "
+        "to any device.");
+    create.arguments = {
+        {QStringLiteral("NAME"), QStringLiteral("A name for the rollout, unique."), true, false},
+        {QStringLiteral("RELEASE_ID"),
+         QStringLiteral("The release's id (see 'fleetctl firmware list')."), true, false}};
+    create.options = planOptions(false);
+    create.options << QCommandLineOption(QStringLiteral("reason"),
+                                         QStringLiteral("Why the rollout is made (audited)."),
+                                         QStringLiteral("TEXT"));
+    create.examples = {QStringLiteral("rollout create \"gw 9.0 line 1\" 4 --group \"Line 1\" "
+                                      "--pilot-group lab --waves 10,100 --reason \"CVE fix\"")};
+    create.run = [this](CommandContext &c) {
+        return this->create(c);
+    };
+
+    CommandSpec list;
+    list.name = QStringLiteral("list");
+    list.summary = QStringLiteral("List the rollouts, newest first");
+    list.description = QStringLiteral("Lists every rollout with its release, state, creator and "
+                                      "reason, newest first.");
+    list.run = [this](CommandContext &c) {
+        return this->list(c);
+    };
+
+    CommandSpec show;
+    show.name = QStringLiteral("show");
+    show.summary = QStringLiteral("Show a rollout: its plan, waves and exclusions");
+    show.description = QStringLiteral("Shows a rollout: its plan, the number of devices per wave "
+                                      "(pilot first) by state, and the devices left out and why.");
+    show.arguments = {
+        {QStringLiteral("NAME"), QStringLiteral("The rollout's name (or its id)."), true, false}};
+    show.run = [this](CommandContext &c) {
+        return this->show(c);
+    };
+    return {plan, create, list, show};
+}
+
+int RolloutCommands::create(CommandContext &c)
+{
+    auto request = parseRequest(c, 1, false);
+    if (!request)
+        return c.usageError(request.message());
+    auto split = parseSplit(c);
+    if (!split)
+        return c.usageError(split.message());
+    const QString reason = c.value(QStringLiteral("reason")).trimmed();
+    if (reason.isEmpty())
+        return c.usageError(QStringLiteral("Creating a rollout needs --reason TEXT"));
+    RolloutPlanSpec spec;
+    spec.split = split.value();
+    spec.pilotGroup = request->pilotGroup;
+    spec.windows = request->windows;
+    spec.devicesPerMinute = request->settings.devicesPerMinute;
+    spec.maxConcurrent = request->settings.maxConcurrent;
+    spec.minutesPerDevice = request->settings.minutesPerDevice;
+    spec.minutesBetweenWaves = request->settings.minutesBetweenWaves;
+
+    auto session = c.openSession(CommandContext::Access::ReadWrite);
+    if (!session)
+        return c.fail(session.error());
+    WorkspaceSession &ws = *session.value();
+    RolloutTargeting targeting(ws.db());
+    QList<qint64> targetIds;
+    QList<qint64> pilotIds;
+    if (Status s = resolveSelection(c, ws, targeting, request->pilotGroup, targetIds, pilotIds); !s)
+        return c.fail(s.error());
+    RolloutService service(ws.db(), ws.audit(), c.clock());
+    auto created =
+        service.create(c.argument(0), request->releaseId, targetIds, pilotIds, spec, reason);
+    if (!created)
+        return c.fail(created.error());
+    auto stored = service.load(QString::number(created->id));
+    if (!stored)
+        return c.fail(stored.error());
+    return printRollout(c, stored.value());
+}
+
+int RolloutCommands::list(CommandContext &c)
+{
+    auto session = c.openSession(CommandContext::Access::ReadOnly);
+    if (!session)
+        return c.fail(session.error());
+    WorkspaceSession &ws = *session.value();
+    RolloutService service(ws.db(), ws.audit(), c.clock());
+    auto rollouts = service.list();
+    if (!rollouts)
+        return c.fail(rollouts.error());
+    if (c.out().isJson()) {
+        QJsonArray list;
+        for (const StoredRollout &r : rollouts.value())
+            list.append(headerJson(r));
+        c.out().json(QJsonObject{{QStringLiteral("rollouts"), list}});
+        return ExitCodes::value(ExitCode::Ok);
+    }
+    if (rollouts->isEmpty()) {
+        c.out().line(QStringLiteral("No rollouts."));
+        return ExitCodes::value(ExitCode::Ok);
+    }
+    TextTable table({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("RELEASE"),
+                     QStringLiteral("STATE"), QStringLiteral("CREATED"), QStringLiteral("BY"),
+                     QStringLiteral("REASON")});
+    table.setRightAligned(0);
+    for (const StoredRollout &r : rollouts.value())
+        table.addRow({QString::number(r.id), r.name, QString::number(r.releaseId),
+                      RolloutStates::displayName(r.state), isoOfMs(r.createdMs), r.createdBy,
+                      TextTable::singleLine(r.reason, 40)});
+    c.out().text(table.render());
+    return ExitCodes::value(ExitCode::Ok);
+}
+
+int RolloutCommands::show(CommandContext &c)
+{
+    auto session = c.openSession(CommandContext::Access::ReadOnly);
+    if (!session)
+        return c.fail(session.error());
+    WorkspaceSession &ws = *session.value();
+    RolloutService service(ws.db(), ws.audit(), c.clock());
+    auto rollout = service.load(c.argument(0));
+    if (!rollout)
+        return c.fail(rollout.error());
+    return printRollout(c, rollout.value());
 }
 
 int RolloutCommands::plan(CommandContext &c)
@@ -277,24 +522,9 @@ int RolloutCommands::plan(CommandContext &c)
     RolloutTargeting targeting(ws.db());
 
     QList<qint64> targetIds;
-    if (c.isSet(QStringLiteral("group"))) {
-        auto members = targeting.groupMembers(c.value(QStringLiteral("group")));
-        if (!members)
-            return c.fail(members.error());
-        targetIds = members.value();
-    } else {
-        auto ids = DeviceSelection::resolve(c, ws);
-        if (!ids)
-            return c.fail(ids.error());
-        targetIds = ids.value();
-    }
     QList<qint64> pilotIds;
-    if (!request->pilotGroup.isEmpty()) {
-        auto members = targeting.groupMembers(request->pilotGroup);
-        if (!members)
-            return c.fail(members.error());
-        pilotIds = members.value();
-    }
+    if (Status s = resolveSelection(c, ws, targeting, request->pilotGroup, targetIds, pilotIds); !s)
+        return c.fail(s.error());
 
     // Pilot devices must pass the same checks as the targets: a lab device on the wrong model
     // proves nothing about the release.

@@ -9,7 +9,8 @@ class CommandContext;
 // `fleetctl rollout plan`: a read-only preview of a staged rollout (issue #5) — which devices a
 // release would reach and which it would leave out (and why), the pilot and waves, and when each
 // wave is expected to run given the maintenance windows in each site's time zone, the rate and
-// the concurrency cap. Nothing is stored: rollouts are not persisted yet.
+// the concurrency cap. `rollout create` stores the same plan as a draft (RolloutService);
+// `list` and `show` read the stored rollouts. Running a rollout comes with the engine.
 class RolloutCommands final : public CommandGroup
 {
 public:
@@ -19,6 +20,9 @@ public:
 
 private:
     int plan(CommandContext &context);
+    int create(CommandContext &context);
+    int list(CommandContext &context);
+    int show(CommandContext &context);
 };
 
 } // namespace fleet

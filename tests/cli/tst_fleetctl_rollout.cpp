@@ -503,6 +503,122 @@ private slots:
                                           QCryptographicHash::Sha256),
                  before);
     }
+
+    // After changesNothing: from here on, rollouts are stored.
+    void createStoresTheDraftThatPlanPreviews()
+    {
+        const QStringList selection{QStringLiteral("--filter"),      QStringLiteral("eg4100"),
+                                    QStringLiteral("--pilot-group"), QStringLiteral("pilot"),
+                                    QStringLiteral("--waves"),       QStringLiteral("50,100")};
+        const CliResult preview = plan(QStringList{m_newer} + selection);
+        FLEETCTL_EXPECT_EXIT(preview, 0);
+        const QJsonArray planned = preview.json().value(QStringLiteral("waves")).toArray();
+        QCOMPARE(planned.size(), 3);
+
+        const int audits = auditCount();
+        const CliResult r =
+            json(QStringList{QStringLiteral("rollout"), QStringLiteral("create"),
+                             QStringLiteral("eg 9.0"), m_newer} +
+                 selection +
+                 QStringList{QStringLiteral("--rate"), QStringLiteral("20/min"),
+                             QStringLiteral("--reason"), QStringLiteral("CVE fix")});
+        FLEETCTL_EXPECT_EXIT(r, 0);
+        QCOMPARE(auditCount(), audits + 1);
+        const QJsonObject doc = r.json();
+        QCOMPARE(doc.value(QStringLiteral("name")).toString(), QStringLiteral("eg 9.0"));
+        QCOMPARE(doc.value(QStringLiteral("state")).toString(), QStringLiteral("draft"));
+        QCOMPARE(QString::number(doc.value(QStringLiteral("release_id")).toInteger()), m_newer);
+        QCOMPARE(doc.value(QStringLiteral("reason")).toString(), QStringLiteral("CVE fix"));
+        QCOMPARE(doc.value(QStringLiteral("plan"))
+                     .toObject()
+                     .value(QStringLiteral("devicesPerMinute"))
+                     .toInt(),
+                 20);
+        // The stored waves are the previewed waves: same sizes, pilot first as wave 0.
+        const QJsonArray waves = doc.value(QStringLiteral("waves")).toArray();
+        QCOMPARE(waves.size(), planned.size());
+        for (qsizetype i = 0; i < waves.size(); ++i) {
+            const QJsonObject w = waves.at(i).toObject();
+            QCOMPARE(w.value(QStringLiteral("wave")).toInt(), int(i));
+            QCOMPARE(w.value(QStringLiteral("pilot")).toBool(), i == 0);
+            const qsizetype expected =
+                planned.at(i).toObject().value(QStringLiteral("devices")).toArray().size();
+            QCOMPARE(w.value(QStringLiteral("devices")).toInt(), int(expected));
+            const QJsonObject queuedOnly{{QStringLiteral("queued"), int(expected)}};
+            QCOMPARE(w.value(QStringLiteral("states")).toObject(), queuedOnly);
+        }
+        QCOMPARE(doc.value(QStringLiteral("excluded")).toArray(),
+                 preview.json().value(QStringLiteral("excluded")).toArray());
+        // The pilot device is stored in wave 0.
+        QCOMPARE(query(QStringLiteral("SELECT rd.wave FROM rollout_devices rd JOIN devices d ON "
+                                      "d.id = rd.device_id WHERE d.uid = '%1';")
+                           .arg(m_pilot)),
+                 QStringList{QStringLiteral("0")});
+    }
+
+    void createRefusals_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("no reason") << QStringList{"other", "1", "--filter", "eg4100"} << 2;
+        QTest::newRow("no release id")
+            << QStringList{"other", "x", "--filter", "eg4100", "--reason", "r"} << 2;
+        QTest::newRow("bad waves")
+            << QStringList{"other", "1", "--filter", "eg4100", "--waves", "10,50", "--reason", "r"}
+            << 2;
+        QTest::newRow("unknown release")
+            << QStringList{"other", "999", "--filter", "eg4100", "--reason", "r"} << 3;
+        QTest::newRow("name taken")
+            << QStringList{"eg 9.0", "RELEASE", "--filter", "eg4100", "--reason", "r"} << 6;
+    }
+    void createRefusals()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        args.replaceInStrings(QStringLiteral("RELEASE"), m_newer);
+        const int audits = auditCount();
+        const QString rollouts = query(QStringLiteral("SELECT count(*) FROM rollouts;")).value(0);
+        const CliResult r =
+            json(QStringList{QStringLiteral("rollout"), QStringLiteral("create")} + args);
+        FLEETCTL_EXPECT_EXIT(r, exitCode);
+        QCOMPARE(auditCount(), audits);
+        QCOMPARE(query(QStringLiteral("SELECT count(*) FROM rollouts;")).value(0), rollouts);
+    }
+
+    void listAndShow()
+    {
+        const CliResult list = json({QStringLiteral("rollout"), QStringLiteral("list")});
+        FLEETCTL_EXPECT_EXIT(list, 0);
+        const QJsonArray rollouts = list.json().value(QStringLiteral("rollouts")).toArray();
+        QCOMPARE(rollouts.size(), 1);
+        const QJsonObject first = rollouts.at(0).toObject();
+        for (const char *key :
+             {"id", "name", "release_id", "state", "created_by", "created", "reason"})
+            QVERIFY2(first.contains(QLatin1String(key)), key);
+        QCOMPARE(first.value(QStringLiteral("name")).toString(), QStringLiteral("eg 9.0"));
+        const CliResult text = m_cli.run({QStringLiteral("rollout"), QStringLiteral("list")});
+        FLEETCTL_EXPECT_EXIT(text, 0);
+        QVERIFY2(text.outText().contains(QLatin1String("eg 9.0")), text.describe().constData());
+
+        const CliResult show =
+            json({QStringLiteral("rollout"), QStringLiteral("show"), QStringLiteral("eg 9.0")});
+        FLEETCTL_EXPECT_EXIT(show, 0);
+        QCOMPARE(show.json().value(QStringLiteral("waves")).toArray().size(), 3);
+        const CliResult byId =
+            json({QStringLiteral("rollout"), QStringLiteral("show"),
+                  QString::number(first.value(QStringLiteral("id")).toInteger())});
+        FLEETCTL_EXPECT_EXIT(byId, 0);
+        QCOMPARE(byId.json(), show.json());
+        const CliResult shown = m_cli.run(
+            {QStringLiteral("rollout"), QStringLiteral("show"), QStringLiteral("eg 9.0")});
+        FLEETCTL_EXPECT_EXIT(shown, 0);
+        QVERIFY2(shown.outText().contains(QLatin1String("pilot")), shown.describe().constData());
+        QVERIFY2(shown.outText().contains(QLatin1String("queued")), shown.describe().constData());
+
+        const CliResult missing =
+            json({QStringLiteral("rollout"), QStringLiteral("show"), QStringLiteral("nope")});
+        FLEETCTL_EXPECT_EXIT(missing, 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFleetctlRollout)

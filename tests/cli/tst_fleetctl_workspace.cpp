@@ -415,6 +415,11 @@ private slots:
         row("rollout plan", {QStringLiteral("RELEASE_ID"), QStringLiteral("--pilot-group NAME"),
                              QStringLiteral("--window WINDOW"), QStringLiteral("--rate N/min"),
                              QStringLiteral("Changes nothing")});
+        row("rollout create", {QStringLiteral("NAME"), QStringLiteral("RELEASE_ID"),
+                               QStringLiteral("--pilot-group NAME"), QStringLiteral("--reason TEXT"),
+                               QStringLiteral("draft")});
+        row("rollout list", {QStringLiteral("newest first")});
+        row("rollout show", {QStringLiteral("NAME"), QStringLiteral("left out")});
         row("firmware assign", {QStringLiteral("--filter NAME"), QStringLiteral("--skip-refused"),
                                 QStringLiteral("DDI action")});
         row("device token", {QStringLiteral("TargetToken"), QStringLiteral("--revoke")});
@@ -491,6 +496,8 @@ private slots:
             QStringLiteral("firmware check"),   QStringLiteral("job send"),
             QStringLiteral("firmware assign"),  QStringLiteral("device token"),
             QStringLiteral("rollout plan"),
+            QStringLiteral("rollout create"),   QStringLiteral("rollout list"),
+            QStringLiteral("rollout show"),
             QStringLiteral("gateway token"),    QStringLiteral("gateway list"),
             QStringLiteral("job list"),         QStringLiteral("job show"),
             QStringLiteral("job cancel"),
