@@ -286,16 +286,20 @@ std::optional<Job> DdiService::actionOf(const Caller &caller, qint64 actionId, D
     return job.value();
 }
 
+Result<DdiResources> DdiService::resourcesFor(const DdiRequest &request, const Caller &caller) const
+{
+    auto base = linkBase(request, m_settings.publicBase);
+    if (!base)
+        return base.error();
+    const bool https = base->scheme() == QLatin1String("https");
+    return DdiResources::make(m_settings.tenant, caller.deviceUid, https ? base.value() : QUrl(),
+                              https ? QUrl() : base.value());
+}
+
 DdiReply DdiService::poll(const DdiRequest &request, const Caller &caller)
 {
     m_liveness.note(caller.deviceId, m_clock.nowMs());
-    auto base = linkBase(request, m_settings.publicBase);
-    if (!base)
-        return DdiReply::error(400, base.message());
-    const bool https = base->scheme() == QLatin1String("https");
-    auto resources =
-        DdiResources::make(m_settings.tenant, caller.deviceUid, https ? base.value() : QUrl(),
-                           https ? QUrl() : base.value());
+    auto resources = resourcesFor(request, caller);
     if (!resources)
         return DdiReply::error(400, resources.message());
 
@@ -337,13 +341,7 @@ DdiReply DdiService::deployment(const DdiRequest &request, const DdiPath &path,
     if (job->isFinished())
         return DdiReply::error(
             410, QStringLiteral("Action %1 is finished (%2)").arg(job->row).arg(job->state));
-    auto base = linkBase(request, m_settings.publicBase);
-    if (!base)
-        return DdiReply::error(400, base.message());
-    const bool https = base->scheme() == QLatin1String("https");
-    auto resources =
-        DdiResources::make(m_settings.tenant, caller.deviceUid, https ? base.value() : QUrl(),
-                           https ? QUrl() : base.value());
+    auto resources = resourcesFor(request, caller);
     if (!resources)
         return DdiReply::error(400, resources.message());
     auto deployment = deploymentFor(*job);

@@ -4,6 +4,7 @@
 #include "ddi/DdiExchange.h"
 #include "ddi/DdiFeedback.h"
 #include "ddi/DdiPath.h"
+#include "ddi/DdiResources.h"
 #include "jobs/Job.h"
 #include "util/Result.h"
 
@@ -67,6 +68,8 @@ private:
     };
 
     Result<Caller> authenticate(const DdiRequest &request, const DdiPath &path, DdiReply &refusal);
+    // The documents for this caller, with links on the request's base URL.
+    Result<DdiResources> resourcesFor(const DdiRequest &request, const Caller &caller) const;
     DdiReply poll(const DdiRequest &request, const Caller &caller);
     DdiReply deployment(const DdiRequest &request, const DdiPath &path, const Caller &caller);
     DdiReply feedback(const DdiRequest &request, const DdiPath &path, const Caller &caller);
