@@ -406,8 +406,93 @@ CREATE TABLE rollout_exclusions (
 );
 )SQL";
 
+// Schema 10: running rollouts (the engine), their timeline, the test gate and the engine lease.
+// - rollouts gains what the engine and the operator actions need: the wave being worked on, the
+//   start time, four-eyes approval, a per-rollout override of the maintenance windows, the
+//   failures a person acknowledged when resuming after a gate paused the wave (so the same
+//   failures do not pause it again at once), and the rate limiter's credit (a token bucket kept
+//   in the row, so a restarted engine does not burst).
+// - rollout_devices gains the machine's snapshot (RolloutDeviceMachine::Snapshot: step and
+//   attempt start, failure kind, retries used per kind, the last health problem), the job that
+//   carries the current attempt, the rollback job, the known-good version captured at creation,
+//   the last reason, and when the device started and finished.
+// - rollout_events: every transition of the rollout, of a wave and of each device, every
+//   automatic decision and operator action, in order: the timeline view and `status` read it.
+// - release_test_passes: the test gate. A pass record for one artifact hash, signed with the
+//   operator's Ed25519 key (the workspace's signing key), from a pilot's results or a lab run.
+// - engine_leases: one engine runs a workspace's rollouts at a time (the window or `fleetctl
+//   serve`); the holder renews its lease, and a killed holder's lease runs out.
+const char *const kMigration10 = R"SQL(
+ALTER TABLE rollouts ADD COLUMN current_wave INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rollouts ADD COLUMN approval_required INTEGER NOT NULL DEFAULT 0
+    CHECK (approval_required IN (0, 1));
+ALTER TABLE rollouts ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE rollouts ADD COLUMN start_at_ms INTEGER;
+ALTER TABLE rollouts ADD COLUMN started_ms INTEGER;
+ALTER TABLE rollouts ADD COLUMN finished_ms INTEGER;
+ALTER TABLE rollouts ADD COLUMN updated_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rollouts ADD COLUMN windows_overridden INTEGER NOT NULL DEFAULT 0
+    CHECK (windows_overridden IN (0, 1));
+ALTER TABLE rollouts ADD COLUMN acknowledged_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rollouts ADD COLUMN wave_started_ms INTEGER;
+ALTER TABLE rollouts ADD COLUMN pace_credit REAL NOT NULL DEFAULT 0;
+ALTER TABLE rollouts ADD COLUMN pace_ms INTEGER;
+
+ALTER TABLE rollout_devices ADD COLUMN job_row INTEGER REFERENCES jobs(id);
+ALTER TABLE rollout_devices ADD COLUMN rollback_job_row INTEGER REFERENCES jobs(id);
+ALTER TABLE rollout_devices ADD COLUMN step_started_ms INTEGER;
+ALTER TABLE rollout_devices ADD COLUMN attempt_started_ms INTEGER;
+ALTER TABLE rollout_devices ADD COLUMN failure_kind TEXT
+    CHECK (failure_kind IN ('download', 'install', 'validation', 'timeout', 'rejected'));
+ALTER TABLE rollout_devices ADD COLUMN retries_used TEXT NOT NULL DEFAULT '0,0,0,0';
+ALTER TABLE rollout_devices ADD COLUMN health_problem TEXT NOT NULL DEFAULT '';
+ALTER TABLE rollout_devices ADD COLUMN known_good TEXT NOT NULL DEFAULT '';
+ALTER TABLE rollout_devices ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE rollout_devices ADD COLUMN started_ms INTEGER;
+ALTER TABLE rollout_devices ADD COLUMN finished_ms INTEGER;
+CREATE INDEX rollout_devices_attempt ON rollout_devices(rollout_id, attempt_started_ms);
+
+CREATE TABLE rollout_events (
+    id          INTEGER PRIMARY KEY,
+    rollout_id  INTEGER NOT NULL REFERENCES rollouts(id) ON DELETE CASCADE,
+    at_ms       INTEGER NOT NULL,
+    device_id   INTEGER REFERENCES devices(id),
+    wave        INTEGER,
+    kind        TEXT NOT NULL CHECK (kind IN ('rollout', 'wave', 'device', 'decision',
+                    'operator')),
+    from_state  TEXT NOT NULL DEFAULT '',
+    to_state    TEXT NOT NULL DEFAULT '',
+    actor       TEXT NOT NULL DEFAULT '',
+    reason      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX rollout_events_by_time ON rollout_events(rollout_id, at_ms);
+CREATE INDEX rollout_events_by_device ON rollout_events(rollout_id, device_id, id);
+
+CREATE TABLE release_test_passes (
+    id           INTEGER PRIMARY KEY,
+    release_id   INTEGER NOT NULL REFERENCES releases(id),
+    sha256       TEXT NOT NULL CHECK (length(sha256) = 64),
+    source       TEXT NOT NULL CHECK (source IN ('pilot', 'bench')),
+    summary      TEXT NOT NULL CHECK (length(summary) BETWEEN 1 AND 4000),
+    recorded_by  TEXT NOT NULL,
+    recorded_ms  INTEGER NOT NULL,
+    key_fingerprint TEXT NOT NULL,
+    signature    TEXT NOT NULL
+);
+CREATE INDEX release_test_passes_by_hash ON release_test_passes(sha256);
+
+CREATE TABLE engine_leases (
+    name        TEXT PRIMARY KEY,
+    holder      TEXT NOT NULL,
+    host        TEXT NOT NULL,
+    pid         INTEGER NOT NULL,
+    expires_ms  INTEGER NOT NULL
+);
+)SQL";
+
 const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
-                                   kMigration6, kMigration7, kMigration8, kMigration9};
+                                   kMigration6, kMigration7, kMigration8, kMigration9,
+                                   kMigration10};
 
 } // namespace
 

@@ -314,6 +314,30 @@ void seedVersionData(SqliteDatabase &db, int version, const QString &workspacePa
             "updated_ms) VALUES (1, 1, 0, 'queued', 0, 1700001100000); "
             "INSERT INTO rollout_exclusions (rollout_id, device_id, reasons_json) VALUES "
             "(1, 2, '[{\"kind\":\"open_install\"}]')"));
+        !r) {
+        QTest::qFail(qUtf8Printable(r.message()), __FILE__, __LINE__);
+        return;
+    }
+    if (version < 10)
+        return;
+    // Schema 10: a second rollout running wave 1, device 2 downloading its job, a decision is
+    // on the timeline, the release has a signed bench pass, and an engine holds the lease.
+    if (Status r = db.exec(QStringLiteral(
+            "INSERT INTO rollouts (id, name, release_id, state, created_by, created_ms, "
+            "plan_json, current_wave, started_ms, pace_credit) VALUES (2, 'gw-2.5.0 line 2', 1, "
+            "'running', 'tester', 1700001150000, '{}', 1, 1700001200000, 1.5); "
+            "INSERT INTO rollout_devices (rollout_id, device_id, wave, state, attempts, "
+            "updated_ms, job_row, retries_used, known_good) VALUES (2, 2, 1, 'downloading', 1, "
+            "1700001200100, 2, '1,0,0,0', '1.0.0'); "
+            "INSERT INTO rollout_events (rollout_id, at_ms, device_id, wave, kind, from_state, "
+            "to_state, actor, reason) VALUES (2, 1700001200100, 2, 1, 'device', 'notified', "
+            "'downloading', 'engine', 'job j-2'); "
+            "INSERT INTO release_test_passes (release_id, sha256, source, summary, recorded_by, "
+            "recorded_ms, key_fingerprint, signature) VALUES (1, "
+            "'cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc', 'bench', "
+            "'lab run 7', 'tester', 1700001200200, 'ffffffffffffffffffffffffffffffff', 'c2ln'); "
+            "INSERT INTO engine_leases (name, holder, host, pid, expires_ms) VALUES "
+            "('rollouts', 'fleetctl serve', 'bench-1', 4242, 1700001200300)"));
         !r)
         QTest::qFail(qUtf8Printable(r.message()), __FILE__, __LINE__);
 }
@@ -407,8 +431,8 @@ void verifyVersionData(SqliteDatabase &db, int version, const QString &workspace
                                            "coalesce(release_id, '-') || ':' || "
                                            "coalesce(cancel_requested_ms, '-') FROM jobs ORDER "
                                            "BY id")),
-                 QStringList({QStringLiteral("j-1:mqtt:-:-"),
-                              QStringLiteral("j-2:ddi:1:1700001000400")}));
+                 QStringList(
+                     {QStringLiteral("j-1:mqtt:-:-"), QStringLiteral("j-2:ddi:1:1700001000400")}));
         QCOMPARE(column(db, QStringLiteral("SELECT length(sha1) || ':' || length(md5) FROM "
                                            "releases")),
                  QStringList({QStringLiteral("40:32")}));
@@ -424,6 +448,21 @@ void verifyVersionData(SqliteDatabase &db, int version, const QString &workspace
                  QStringList({QStringLiteral("gw-2.5.0 line 1:draft:tester:{\"rate\":10}:"
                                              "quarterly update:1@0:queued:2:"
                                              "[{\"kind\":\"open_install\"}]")}));
+    }
+    if (version >= 10) {
+        QCOMPARE(column(db, QStringLiteral("SELECT r.state || ':' || r.current_wave || ':' || "
+                                           "r.pace_credit || ':' || d.state || ':' || d.job_row "
+                                           "|| ':' || d.retries_used || ':' || d.known_good || "
+                                           "':' || e.to_state || ':' || e.reason FROM rollouts r "
+                                           "JOIN rollout_devices d ON d.rollout_id = r.id JOIN "
+                                           "rollout_events e ON e.rollout_id = r.id")),
+                 QStringList({QStringLiteral("running:1:1.5:downloading:2:1,0,0,0:1.0.0:"
+                                             "downloading:job j-2")}));
+        QCOMPARE(column(db, QStringLiteral("SELECT source || ':' || summary || ':' || "
+                                           "signature FROM release_test_passes")),
+                 QStringList({QStringLiteral("bench:lab run 7:c2ln")}));
+        QCOMPARE(column(db, QStringLiteral("SELECT holder || ':' || pid FROM engine_leases")),
+                 QStringList({QStringLiteral("fleetctl serve:4242")}));
     }
 }
 
