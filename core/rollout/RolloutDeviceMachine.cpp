@@ -386,4 +386,16 @@ Result<RolloutDeviceOutcome> RolloutDeviceMachine::remove(qint64 atMs, const QSt
     return RolloutDeviceOutcome{{*t}, {}};
 }
 
+Result<RolloutDeviceOutcome> RolloutDeviceMachine::rolledBack(qint64 atMs, const QString &reason)
+{
+    if (m_state != S::Failed && m_state != S::TimedOut && m_state != S::Succeeded)
+        return Error::invalid(QStringLiteral("Only a failed, timed-out or succeeded device can be "
+                                             "rolled back; this one is %1")
+                                  .arg(display(m_state)));
+    Result<RolloutDeviceTransition> t = moveTo(S::RolledBack, atMs, reason.trimmed());
+    if (!t)
+        return t.error();
+    return RolloutDeviceOutcome{{*t}, {}};
+}
+
 } // namespace fleet

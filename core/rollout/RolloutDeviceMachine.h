@@ -108,6 +108,9 @@ public:
     Result<RolloutDeviceOutcome> skip(qint64 atMs, const QString &reason);
     Result<RolloutDeviceOutcome> cancel(qint64 atMs, const QString &reason);
     Result<RolloutDeviceOutcome> remove(qint64 atMs, const QString &reason);
+    // The device is back on its known-good version after a rollback the engine sent (or found
+    // it already there): failed, timed out or succeeded -> rolled back.
+    Result<RolloutDeviceOutcome> rolledBack(qint64 atMs, const QString &reason);
 
     // The rollout state a transport's job state leads to: "created", "sent", "queued" ->
     // notified; "verifying" and "succeeded" -> validating; the rest by name ("timed_out" ->

@@ -174,7 +174,10 @@ QJsonObject RolloutPlanSpec::toJson() const
                                                 {QStringLiteral("install"), retries.install},
                                                 {QStringLiteral("validation"), retries.validation},
                                                 {QStringLiteral("timeout"), retries.timeout},
-                                                {QStringLiteral("total"), retries.total}}}};
+                                                {QStringLiteral("total"), retries.total}}},
+        {QStringLiteral("autoRollback"), autoRollback},
+        {QStringLiteral("requireApproval"), requireApproval},
+        {QStringLiteral("approvePilot"), approvePilot}};
 }
 
 Result<RolloutPlanSpec> RolloutPlanSpec::fromJson(const QJsonObject &json)
@@ -243,6 +246,20 @@ Result<RolloutPlanSpec> RolloutPlanSpec::fromJson(const QJsonObject &json)
     read(r, "validation", spec.retries.validation);
     read(r, "timeout", spec.retries.timeout);
     read(r, "total", spec.retries.total);
+    auto readBool = [&](const char *key, bool &field) {
+        const QJsonValue v = json.value(QLatin1String(key));
+        if (failed || v.isUndefined() || v.isNull())
+            return;
+        if (!v.isBool()) {
+            failed = true;
+            problem = QStringLiteral("plan: '%1' must be true or false").arg(QLatin1String(key));
+            return;
+        }
+        field = v.toBool();
+    };
+    readBool("autoRollback", spec.autoRollback);
+    readBool("requireApproval", spec.requireApproval);
+    readBool("approvePilot", spec.approvePilot);
     if (failed)
         return Error::invalid(problem);
     if (Status s = spec.validate(); !s)

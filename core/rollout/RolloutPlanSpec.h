@@ -31,6 +31,14 @@ struct RolloutPlanSpec
     WaveThresholds thresholds;
     DeviceStepTimeouts timeouts;
     RetryLimits retries;
+    // Failed devices whose retries are spent go back to their known-good version without
+    // waiting for a person (issue #5: "automatically or on command").
+    bool autoRollback = false;
+    // A second operator must approve the rollout before it can start (four-eyes).
+    bool requireApproval = false;
+    // After the pilot passed, the rollout pauses until a person resumes it, even when a signed
+    // test pass for the artifact already exists.
+    bool approvePilot = false;
 
     // The default split: every device after the pilot in one wave.
     static WaveSplit oneWave();

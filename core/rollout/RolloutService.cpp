@@ -160,16 +160,10 @@ Result<QList<StoredRollout>> RolloutService::list()
 
 Result<StoredRollout> RolloutService::load(const QString &idOrName)
 {
-    auto byName = m_store.idByName(idOrName.trimmed());
-    if (!byName)
-        return byName.error();
-    if (byName.value())
-        return m_store.load(*byName.value());
-    bool isNumber = false;
-    const qint64 id = idOrName.trimmed().toLongLong(&isNumber);
-    if (isNumber)
-        return m_store.load(id);
-    return Error::notFound(QStringLiteral("No rollout named '%1'").arg(idOrName));
+    auto found = m_store.find(idOrName);
+    if (!found)
+        return found.error();
+    return m_store.load(found->id);
 }
 
 } // namespace fleet

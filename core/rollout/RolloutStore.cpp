@@ -103,7 +103,10 @@ Result<std::optional<qint64>> RolloutStore::idByName(const QString &name)
 Result<QList<StoredRollout>> RolloutStore::headers(const QString &where, const QVariantList &binds)
 {
     auto s = m_db.prepare(QStringLiteral("SELECT id, name, release_id, state, created_by, "
-                                         "created_ms, plan_json, reason FROM rollouts ") +
+                                         "created_ms, plan_json, reason, current_wave, "
+                                         "approved_by, start_at_ms, started_ms, finished_ms, "
+                                         "wave_started_ms, updated_ms, windows_overridden, "
+                                         "acknowledged_failures FROM rollouts ") +
                           where);
     if (!s)
         return s.error();
@@ -130,6 +133,15 @@ Result<QList<StoredRollout>> RolloutStore::headers(const QString &where, const Q
                 QStringLiteral("Rollout '%1': stored plan: %2").arg(r.name, plan.message()));
         r.plan = plan.value();
         r.reason = s->text(7);
+        r.currentWave = int(s->int64(8));
+        r.approvedBy = s->text(9);
+        r.startAtMs = s->optionalInt64(10);
+        r.startedMs = s->optionalInt64(11);
+        r.finishedMs = s->optionalInt64(12);
+        r.waveStartedMs = s->optionalInt64(13);
+        r.updatedMs = s->int64(14);
+        r.windowsOverridden = s->int64(15) != 0;
+        r.acknowledgedFailures = s->int64(16);
         rollouts << r;
     }
     if (!s->lastStepError().isEmpty())
@@ -142,14 +154,36 @@ Result<QList<StoredRollout>> RolloutStore::list()
     return headers(QStringLiteral("ORDER BY created_ms DESC, id DESC"), {});
 }
 
-Result<StoredRollout> RolloutStore::load(qint64 id)
+Result<StoredRollout> RolloutStore::header(qint64 id)
 {
     auto found = headers(QStringLiteral("WHERE id = ?"), {id});
     if (!found)
         return found.error();
     if (found->isEmpty())
         return Error::notFound(QStringLiteral("No rollout with id %1").arg(id));
-    StoredRollout r = found->front();
+    return found->front();
+}
+
+Result<StoredRollout> RolloutStore::find(const QString &idOrName)
+{
+    auto byName = idByName(idOrName.trimmed());
+    if (!byName)
+        return byName.error();
+    if (byName.value())
+        return header(*byName.value());
+    bool isNumber = false;
+    const qint64 id = idOrName.trimmed().toLongLong(&isNumber);
+    if (isNumber)
+        return header(id);
+    return Error::notFound(QStringLiteral("No rollout named '%1'").arg(idOrName));
+}
+
+Result<StoredRollout> RolloutStore::load(qint64 id)
+{
+    auto found = header(id);
+    if (!found)
+        return found.error();
+    StoredRollout r = found.value();
 
     // rowid keeps the planned order within a wave: rows are inserted in that order.
     auto d = m_db.prepare(QStringLiteral("SELECT rd.device_id, d.uid, rd.wave, rd.state, "

@@ -25,6 +25,16 @@ struct StoredRollout
     qint64 createdMs = 0;
     RolloutPlanSpec plan;
     QString reason;
+    // Schema 10: what the engine and the operator actions keep.
+    int currentWave = 0;
+    QString approvedBy;
+    std::optional<qint64> startAtMs;
+    std::optional<qint64> startedMs;
+    std::optional<qint64> finishedMs;
+    std::optional<qint64> waveStartedMs;
+    qint64 updatedMs = 0;
+    bool windowsOverridden = false;
+    qint64 acknowledgedFailures = 0;
 
     struct Device
     {
@@ -57,6 +67,11 @@ public:
     Result<QList<StoredRollout>> list();
     // One rollout in full; not found for an unknown id.
     Result<StoredRollout> load(qint64 id);
+    // The header only (no devices, no exclusions): what the engine and the actions need.
+    Result<StoredRollout> header(qint64 id);
+    // By name first, then, if no rollout has that name and it is a number, by id. The header
+    // only.
+    Result<StoredRollout> find(const QString &idOrName);
 
 private:
     Result<QList<StoredRollout>> headers(const QString &where, const QVariantList &binds);

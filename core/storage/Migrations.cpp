@@ -408,13 +408,13 @@ CREATE TABLE rollout_exclusions (
 
 // Schema 10: running rollouts (the engine), their timeline, the test gate and the engine lease.
 // - rollouts gains what the engine and the operator actions need: the wave being worked on, the
-//   start time, four-eyes approval, a per-rollout override of the maintenance windows, the
+//   start time, who approved it (four-eyes), a per-rollout override of the maintenance windows, the
 //   failures a person acknowledged when resuming after a gate paused the wave (so the same
 //   failures do not pause it again at once), and the rate limiter's credit (a token bucket kept
 //   in the row, so a restarted engine does not burst).
 // - rollout_devices gains the machine's snapshot (RolloutDeviceMachine::Snapshot: step and
 //   attempt start, failure kind, retries used per kind, the last health problem), the job that
-//   carries the current attempt, the rollback job, the known-good version captured at creation,
+//   carries the current attempt, a requested rollback and its job, the known-good version captured at creation,
 //   the last reason, and when the device started and finished.
 // - rollout_events: every transition of the rollout, of a wave and of each device, every
 //   automatic decision and operator action, in order: the timeline view and `status` read it.
@@ -424,8 +424,6 @@ CREATE TABLE rollout_exclusions (
 //   serve`); the holder renews its lease, and a killed holder's lease runs out.
 const char *const kMigration10 = R"SQL(
 ALTER TABLE rollouts ADD COLUMN current_wave INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE rollouts ADD COLUMN approval_required INTEGER NOT NULL DEFAULT 0
-    CHECK (approval_required IN (0, 1));
 ALTER TABLE rollouts ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE rollouts ADD COLUMN start_at_ms INTEGER;
 ALTER TABLE rollouts ADD COLUMN started_ms INTEGER;
@@ -440,6 +438,7 @@ ALTER TABLE rollouts ADD COLUMN pace_ms INTEGER;
 
 ALTER TABLE rollout_devices ADD COLUMN job_row INTEGER REFERENCES jobs(id);
 ALTER TABLE rollout_devices ADD COLUMN rollback_job_row INTEGER REFERENCES jobs(id);
+ALTER TABLE rollout_devices ADD COLUMN rollback_requested_ms INTEGER;
 ALTER TABLE rollout_devices ADD COLUMN step_started_ms INTEGER;
 ALTER TABLE rollout_devices ADD COLUMN attempt_started_ms INTEGER;
 ALTER TABLE rollout_devices ADD COLUMN failure_kind TEXT

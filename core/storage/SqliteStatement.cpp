@@ -165,6 +165,13 @@ qint64 SqliteStatement::int64(int column) const
     return sqlite3_column_int64(m_stmt, column);
 }
 
+std::optional<qint64> SqliteStatement::optionalInt64(int column) const
+{
+    if (isNull(column))
+        return std::nullopt;
+    return int64(column);
+}
+
 double SqliteStatement::real(int column) const
 {
     return sqlite3_column_double(m_stmt, column);

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QString>
 #include <QVariant>
+#include <optional>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -58,6 +59,8 @@ public:
     QString columnName(int column) const;
     bool isNull(int column) const;
     qint64 int64(int column) const;
+    // Nothing for SQL NULL: for the optional columns (times that have not happened yet).
+    std::optional<qint64> optionalInt64(int column) const;
     double real(int column) const;
     QString text(int column) const;
     QByteArray blob(int column) const;
