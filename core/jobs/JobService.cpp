@@ -136,13 +136,23 @@ Result<QList<Job>> JobService::create(const QList<qint64> &deviceIds, const JobR
 
 Result<Job> JobService::cancel(const QString &jobId, const QString &reason)
 {
+    AuditedChange tx(m_db, m_audit);
+    if (!tx.beginStatus())
+        return tx.beginStatus().error();
+    auto cancelled = cancelWithin(tx, jobId, reason);
+    if (!cancelled)
+        return cancelled.error();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return m_store.load(cancelled->row);
+}
+
+Result<Job> JobService::cancelWithin(AuditedChange &tx, const QString &jobId, const QString &reason)
+{
     if (reason.trimmed().isEmpty())
         return Error::invalid(
             QStringLiteral("Cancelling a job needs a reason for the audit trail"));
     const qint64 nowMs = m_audit.clock().nowMs();
-    AuditedChange tx(m_db, m_audit);
-    if (!tx.beginStatus())
-        return tx.beginStatus().error();
     auto job = m_store.loadByJobId(jobId);
     if (!job)
         return job.error();
@@ -174,8 +184,6 @@ Result<Job> JobService::cancel(const QString &jobId, const QString &reason)
                 true);
             !s)
             return s.error();
-        if (Status s = tx.commit(); !s)
-            return s.error();
         return m_store.load(job->row);
     }
     if (Status s = m_store.applyState(job->row, Job::cancelledState(), std::nullopt, reason, nowMs);
@@ -191,8 +199,6 @@ Result<Job> JobService::cancel(const QString &jobId, const QString &reason)
                               reason},
                              true);
         !s)
-        return s.error();
-    if (Status s = tx.commit(); !s)
         return s.error();
     return m_store.load(job->row);
 }

@@ -14,6 +14,7 @@
 namespace fleet {
 
 class AuditLog;
+class AuditedChange;
 class SqliteDatabase;
 
 // What an operator asks for: the same job for one or many devices.
@@ -53,6 +54,8 @@ public:
     // is requested (cancel_requested_ms), the server offers cancelAction on the next poll, and
     // the job ends as "cancelled" only when the device confirms.
     Result<Job> cancel(const QString &jobId, const QString &reason);
+    // The same inside the caller's open transaction; nothing is committed here.
+    Result<Job> cancelWithin(AuditedChange &tx, const QString &jobId, const QString &reason);
 
     // Writes one MQTT job for `device` (payload, seq, id, first event) inside the caller's
     // transaction; the caller records createRecord() with it. Shared with ReleaseAssigner.

@@ -51,6 +51,22 @@ AuditRecord ReleaseAssigner::assignRecord(const Device &device, const Release &r
 
 Result<AssignmentOutcome> ReleaseAssigner::assign(const AssignmentRequest &request)
 {
+    AuditedChange tx(m_db, m_audit);
+    if (!tx.beginStatus())
+        return tx.beginStatus().error();
+    auto outcome = assignWithin(tx, request);
+    if (!outcome)
+        return outcome.error();
+    if (outcome->assigned.isEmpty())
+        return outcome; // nothing changed: no empty transaction to commit
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return outcome;
+}
+
+Result<AssignmentOutcome> ReleaseAssigner::assignWithin(AuditedChange &tx,
+                                                        const AssignmentRequest &request)
+{
     if (request.deviceIds.isEmpty())
         return Error::invalid(QStringLiteral("An assignment needs at least one device"));
     const bool rollback = request.intent == InstallPolicy::Intent::Rollback;
@@ -59,9 +75,6 @@ Result<AssignmentOutcome> ReleaseAssigner::assign(const AssignmentRequest &reque
     const QDateTime now = m_audit.clock().nowUtc();
     const qint64 nowMs = now.toMSecsSinceEpoch();
 
-    AuditedChange tx(m_db, m_audit);
-    if (!tx.beginStatus())
-        return tx.beginStatus().error();
     ReleaseRepository releases(m_db);
     auto release = releases.load(request.releaseId);
     if (!release)
@@ -194,10 +207,6 @@ Result<AssignmentOutcome> ReleaseAssigner::assign(const AssignmentRequest &reque
                                                  : QStringLiteral("devices may"))
                 .arg(release->name, release->version.toString(), lines.join(QLatin1Char('\n'))));
     }
-    if (outcome.assigned.isEmpty())
-        return outcome; // nothing changed: no empty transaction to commit
-    if (Status s = tx.commit(); !s)
-        return s.error();
     return outcome;
 }
 

@@ -15,6 +15,7 @@
 namespace fleet {
 
 class AuditLog;
+class AuditedChange;
 class SqliteDatabase;
 
 // An operator's "install this release on these devices" (fleetctl firmware assign, the window,
@@ -60,6 +61,9 @@ public:
     ReleaseAssigner(SqliteDatabase &db, AuditLog &audit);
 
     Result<AssignmentOutcome> assign(const AssignmentRequest &request);
+    // The same inside the caller's open transaction (the rollout engine hands devices their
+    // jobs in the transaction that moves them to "notified"). Nothing is committed here.
+    Result<AssignmentOutcome> assignWithin(AuditedChange &tx, const AssignmentRequest &request);
 
     // What a DDI job keeps as its payload: the release as it was when assigned.
     static QByteArray ddiPayload(const Release &release);

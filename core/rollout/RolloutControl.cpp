@@ -138,9 +138,10 @@ private:
     RolloutRuntimeStore m_runtime;
 };
 
-// Cancels every queued device of the rollout: a stopped rollout starts nobody new.
-Status cancelQueued(RolloutRuntimeStore &runtime, SqliteDatabase &db, qint64 rolloutId,
-                    qint64 nowMs, const QString &actor, const QString &reason)
+} // namespace
+
+Status RolloutControl::cancelQueued(SqliteDatabase &db, qint64 rolloutId, qint64 nowMs,
+                                    const QString &actor, const QString &reason)
 {
     const QString why = QStringLiteral("the rollout was cancelled: %1").arg(reason.trimmed());
     if (Status s = db.execute(
@@ -151,14 +152,11 @@ Status cancelQueued(RolloutRuntimeStore &runtime, SqliteDatabase &db, qint64 rol
             {nowMs, actor, why, rolloutId});
         !s)
         return s;
-    Q_UNUSED(runtime);
     return db.execute(QStringLiteral("UPDATE rollout_devices SET state = 'cancelled', "
                                      "updated_ms = ?, finished_ms = ?, reason = ? WHERE "
                                      "rollout_id = ? AND state = 'queued'"),
                       {nowMs, nowMs, why, rolloutId});
 }
-
-} // namespace
 
 Result<StoredRollout> RolloutControl::submit(const QString &idOrName, const QString &reason)
 {
@@ -292,8 +290,8 @@ Result<StoredRollout> RolloutControl::cancel(const QString &idOrName, const QStr
     const QString actor = actorName(m_audit);
     return act(idOrName, RolloutAction::Cancel, reason, std::nullopt,
                [&db, now, actor, reason](const StoredRollout &r, const RolloutStateChange &,
-                                         RolloutRuntimeStore &runtime, QJsonObject &) {
-                   return cancelQueued(runtime, db, r.id, now, actor, reason);
+                                         RolloutRuntimeStore &, QJsonObject &) {
+                   return cancelQueued(db, r.id, now, actor, reason);
                });
 }
 

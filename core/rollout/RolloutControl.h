@@ -83,6 +83,10 @@ public:
     // the first wave, the wave's start, and a pace bucket holding one credit.
     static Status beginRunning(RolloutRuntimeStore &runtime, const StoredRollout &rollout,
                                qint64 nowMs);
+    // Cancels every queued device of the rollout (a stopping rollout starts nobody new), each
+    // with a timeline entry.
+    static Status cancelQueued(SqliteDatabase &db, qint64 rolloutId, qint64 nowMs,
+                               const QString &actor, const QString &reason);
     // Marks a device for the engine to put back on its known-good version.
     static Status requestRollback(const StoredRollout &rollout, RolloutDeviceRecord &record,
                                   RolloutDeviceState state, qint64 nowMs,

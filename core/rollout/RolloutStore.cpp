@@ -63,7 +63,12 @@ Status RolloutStore::insertDevices(qint64 rolloutId, const QList<StoredRollout::
         if (Status e = s->exec(); !e)
             return e;
     }
-    return Status::success();
+    // What each device runs now is what a rollback takes it back to: the version it ran, and
+    // was known to work with, before this rollout.
+    return m_db.execute(QStringLiteral("UPDATE rollout_devices SET known_good = (SELECT "
+                                       "d.fw_version FROM devices d WHERE d.id = device_id) "
+                                       "WHERE rollout_id = ?"),
+                        {rolloutId});
 }
 
 Status RolloutStore::insertExclusions(qint64 rolloutId, const QList<TargetingExclusion> &excluded)

@@ -449,7 +449,9 @@ ALTER TABLE rollout_devices ADD COLUMN known_good TEXT NOT NULL DEFAULT '';
 ALTER TABLE rollout_devices ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE rollout_devices ADD COLUMN started_ms INTEGER;
 ALTER TABLE rollout_devices ADD COLUMN finished_ms INTEGER;
-CREATE INDEX rollout_devices_attempt ON rollout_devices(rollout_id, attempt_started_ms);
+CREATE INDEX rollout_devices_state ON rollout_devices(rollout_id, state);
+CREATE INDEX rollout_devices_rollback ON rollout_devices(rollout_id)
+    WHERE rollback_requested_ms IS NOT NULL AND state != 'rolled_back';
 
 CREATE TABLE rollout_events (
     id          INTEGER PRIMARY KEY,
