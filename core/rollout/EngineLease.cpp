@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QHostInfo>
+#include <QUuid>
 #include <cerrno>
 #include <csignal>
 #ifdef Q_OS_UNIX
@@ -34,7 +35,8 @@ bool processAlive(qint64 pid)
 EngineLease::EngineLease(SqliteDatabase &db, QString name, QString holder, qint64 termMs)
     : m_db(db)
     , m_name(std::move(name))
-    , m_holder(std::move(holder))
+    , m_holder(
+          QStringLiteral("%1 [%2]").arg(holder, QUuid::createUuid().toString(QUuid::Id128).left(8)))
     , m_termMs(termMs)
 {}
 
@@ -43,7 +45,7 @@ Result<bool> EngineLease::acquire(qint64 nowMs)
     const QString host = QHostInfo::localHostName();
     const qint64 pid = QCoreApplication::applicationPid();
     auto s = m_db.prepare(
-        QStringLiteral("SELECT host, pid, expires_ms FROM engine_leases WHERE name = ?"));
+        QStringLiteral("SELECT host, pid, expires_ms, holder FROM engine_leases WHERE name = ?"));
     if (!s)
         return s.error();
     s->bindAll({m_name});
@@ -51,7 +53,8 @@ Result<bool> EngineLease::acquire(qint64 nowMs)
         const QString theirHost = s->text(0);
         const qint64 theirPid = s->int64(1);
         const qint64 expires = s->int64(2);
-        const bool mine = theirHost == host && theirPid == pid;
+        // Two engines in one process (the window's, a test's) are told apart by the holder.
+        const bool mine = theirHost == host && theirPid == pid && s->text(3) == m_holder;
         const bool gone = theirHost == host && !processAlive(theirPid);
         if (!mine && !gone && expires > nowMs)
             return false;
@@ -72,8 +75,9 @@ Result<bool> EngineLease::acquire(qint64 nowMs)
 Status EngineLease::release()
 {
     return m_db.execute(
-        QStringLiteral("DELETE FROM engine_leases WHERE name = ? AND host = ? AND pid = ?"),
-        {m_name, QHostInfo::localHostName(), QCoreApplication::applicationPid()});
+        QStringLiteral("DELETE FROM engine_leases WHERE name = ? AND host = ? AND pid = ? AND "
+                       "holder = ?"),
+        {m_name, QHostInfo::localHostName(), QCoreApplication::applicationPid(), m_holder});
 }
 
 Result<QString> EngineLease::holderDescription()

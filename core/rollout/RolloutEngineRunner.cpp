@@ -17,6 +17,7 @@ RolloutEngineRunner::RolloutEngineRunner(QString workspacePath, const Clock &clo
     , m_workspacePath(std::move(workspacePath))
     , m_clock(clock)
     , m_options(std::move(options))
+    , m_timer(this) // a child, so moveToThread() takes it along
 {
     qRegisterMetaType<fleet::RolloutTickReport>();
     m_timer.setInterval(m_options.intervalMs);
@@ -45,6 +46,8 @@ Status RolloutEngineRunner::start()
         if (settings && !settings->publicUrl.isEmpty())
             base = QUrl(settings->publicUrl);
     }
+    if (base.isEmpty())
+        base = m_options.fallbackArtifactBaseUrl;
     m_transport = std::make_unique<JobRolloutTransport>(*m_db, *m_audit, base, m_options.tenant);
     m_engine = std::make_unique<RolloutEngine>(*m_db, *m_audit, m_clock, *m_transport);
     m_lease = std::make_unique<EngineLease>(*m_db, QStringLiteral("rollouts"), m_options.holder);
@@ -61,6 +64,7 @@ void RolloutEngineRunner::stop()
             emit problem(QStringLiteral("Could not give back the rollout engine's lease: %1")
                              .arg(s.message()));
     m_holdsLease = false;
+    m_leaseKnown = false;
     m_engine.reset();
     m_transport.reset();
     m_lease.reset();
@@ -77,7 +81,8 @@ void RolloutEngineRunner::tickNow()
         emit problem(QStringLiteral("Rollout engine lease: %1").arg(held.message()));
         return;
     }
-    if (held.value() != m_holdsLease) {
+    if (held.value() != m_holdsLease || !m_leaseKnown) {
+        m_leaseKnown = true;
         m_holdsLease = held.value();
         auto who = m_lease->holderDescription();
         emit leaseChanged(m_holdsLease, who ? who.value() : QString());

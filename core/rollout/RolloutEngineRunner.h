@@ -30,6 +30,9 @@ public:
         QString holder = QStringLiteral("fleetdesk");
         // Where MQTT devices download from; empty: the update server's public URL setting.
         QUrl artifactBaseUrl;
+        // Used when neither the option above nor the settings give one (the update server
+        // this process runs).
+        QUrl fallbackArtifactBaseUrl;
         QString tenant = QStringLiteral("default");
     };
 
@@ -64,7 +67,7 @@ private:
     std::unique_ptr<RolloutEngine> m_engine;
     std::unique_ptr<EngineLease> m_lease;
     bool m_holdsLease = false;
-    qint64 m_dataVersion = -1;
+    bool m_leaseKnown = false; // leaseChanged() was emitted since start()
 };
 
 } // namespace fleet
