@@ -16,6 +16,7 @@
 #include "firmware/McubootImage.h"
 #include "firmware/ReleaseRepository.h"
 #include "firmware/SwuBundle.h"
+#include "rollouts/RolloutWizard.h"
 #include "storage/SqliteDatabase.h"
 #include "storage/WorkspaceSession.h"
 
@@ -107,6 +108,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     , m_channel(new QPushButton(tr("Set channel"), this))
     , m_knownGood(new QPushButton(tr("Mark known good"), this))
     , m_assign(new QPushButton(tr("Assign to devices…"), this))
+    , m_rollOut(new QPushButton(tr("Roll out…"), this))
     , m_createKey(new QPushButton(tr("Create signing key…"), this))
     , m_importKey(new QPushButton(tr("Import key…"), this))
 {
@@ -149,6 +151,9 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     m_assign->setObjectName(QStringLiteral("assignReleaseButton"));
     m_assign->setToolTip(tr("Install the selected approved release on devices through the "
                             "update server"));
+    m_rollOut->setObjectName(QStringLiteral("rollOutButton"));
+    m_rollOut->setToolTip(tr("Plan a staged rollout of the selected approved release: pilot, "
+                             "waves, maintenance windows"));
     m_createKey->setObjectName(QStringLiteral("createKeyButton"));
     m_createKey->setToolTip(tr("Create the workspace's release-signing key (kept encrypted next "
                                "to the workspace file)"));
@@ -169,6 +174,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     actions->addWidget(m_knownGood);
     actions->addSpacing(12);
     actions->addWidget(m_assign);
+    actions->addWidget(m_rollOut);
     actions->addStretch(1);
     actions->addWidget(m_countLabel);
     actions->addSpacing(12);
@@ -200,6 +206,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
     connect(m_revoke, &QPushButton::clicked, this, &FirmwarePage::askRevocation);
     connect(m_knownGood, &QPushButton::clicked, this, &FirmwarePage::toggleKnownGood);
     connect(m_assign, &QPushButton::clicked, this, [this] { openAssignDialog(); });
+    connect(m_rollOut, &QPushButton::clicked, this, [this] { openRolloutWizard(); });
     connect(m_createKey, &QPushButton::clicked, this, &FirmwarePage::askNewKey);
     connect(m_importKey, &QPushButton::clicked, this, &FirmwarePage::chooseKeyFile);
     m_importKey->setObjectName(QStringLiteral("importKeyButton"));
@@ -255,6 +262,7 @@ void FirmwarePage::updateActions()
     m_channel->setEnabled(writable && r && r->state != ReleaseState::Revoked);
     m_knownGood->setEnabled(writable && r && r->state == ReleaseState::Approved);
     m_assign->setEnabled(writable && r && r->state == ReleaseState::Approved);
+    m_rollOut->setEnabled(writable && r && r->state == ReleaseState::Approved);
     m_knownGood->setText(r && r->knownGood ? tr("Unmark known good") : tr("Mark known good"));
     if (m_session.workspace().isReadOnly())
         m_import->setToolTip(tr("The workspace is read-only"));
@@ -271,6 +279,20 @@ AssignReleaseDialog *FirmwarePage::openAssignDialog()
             [this](bool ok, int, const QString &summary) { showMessage(ok, summary); });
     dialog->open();
     return dialog;
+}
+
+RolloutWizard *FirmwarePage::openRolloutWizard()
+{
+    const auto r = selectedRelease();
+    if (!r)
+        return nullptr;
+    auto *wizard = new RolloutWizard(m_session, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->setPresetRelease(r->id);
+    connect(wizard, &RolloutWizard::rolloutCreated, this,
+            [this](qint64 id) { showMessage(true, tr("Rollout %1 created as a draft.").arg(id)); });
+    wizard->open();
+    return wizard;
 }
 
 void FirmwarePage::updateKeyButton()

@@ -19,6 +19,7 @@ class DeviceVersionPanel;
 class FirmwareCatalog;
 class FirmwareReleaseModel;
 class ReleaseDetailsPane;
+class RolloutWizard;
 class WorkspaceSession;
 
 // The firmware catalog: the releases (newest version first) with the selected one's details,
@@ -60,6 +61,9 @@ public:
     // Opens "Assign to devices…" for the selected release (object name
     // "assignReleaseDialog"); returns it for tests, nullptr when no release is selected.
     AssignReleaseDialog *openAssignDialog();
+    // Opens "Roll out…" (the rollout wizard, object name "rolloutWizard") with the selected
+    // release chosen; returns it for tests, nullptr when no release is selected.
+    RolloutWizard *openRolloutWizard();
     // Re-reads the releases and the device counts.
     void refresh();
 
@@ -115,6 +119,7 @@ private:
     QPushButton *m_channel;
     QPushButton *m_knownGood;
     QPushButton *m_assign;
+    QPushButton *m_rollOut;
     QPushButton *m_createKey;
     QPushButton *m_importKey;
     QString m_activeKey; // fingerprint of the workspace's signing key; empty when none
