@@ -33,7 +33,10 @@ private:
 
     // The release id argument, or a usage error message.
     static Result<qint64> releaseId(const QString &text);
+
+public:
     // The first line of a passphrase file (a trailing newline from `echo` is not part of it).
+    // Also read by the rollout commands that sign (test passes, a pilot's approval).
     static Result<QByteArray> readPassphraseFile(const QString &path);
 };
 

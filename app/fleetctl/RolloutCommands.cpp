@@ -2,6 +2,7 @@
 
 #include "CommandContext.h"
 #include "DeviceSelection.h"
+#include "RolloutActionCommands.h"
 #include "TextTable.h"
 #include "rollout/ForecastSettings.h"
 #include "rollout/MaintenanceWindow.h"
@@ -391,7 +392,40 @@ QList<CommandSpec> RolloutCommands::commands()
     create.options = planOptions(false);
     create.options << QCommandLineOption(QStringLiteral("reason"),
                                          QStringLiteral("Why the rollout is made (audited)."),
-                                         QStringLiteral("TEXT"));
+                                         QStringLiteral("TEXT"))
+                   << QCommandLineOption(QStringLiteral("success-percent"),
+                                         QStringLiteral("A wave passes when at least this share "
+                                                        "of its devices succeeded (default "
+                                                        "100)."),
+                                         QStringLiteral("PCT"))
+                   << QCommandLineOption(QStringLiteral("pause-percent"),
+                                         QStringLiteral("Pause when more than this share of a "
+                                                        "wave's finished devices failed."),
+                                         QStringLiteral("PCT"))
+                   << QCommandLineOption(QStringLiteral("abort-percent"),
+                                         QStringLiteral("Cancel the rollout when more than this "
+                                                        "share failed."),
+                                         QStringLiteral("PCT"))
+                   << QCommandLineOption(QStringLiteral("pause-after"),
+                                         QStringLiteral("Pause when more than N devices of a wave "
+                                                        "failed."),
+                                         QStringLiteral("N"))
+                   << QCommandLineOption(QStringLiteral("abort-after"),
+                                         QStringLiteral("Cancel when more than N failed."),
+                                         QStringLiteral("N"))
+                   << QCommandLineOption(QStringLiteral("min-finished"),
+                                         QStringLiteral("Failure rates count once this many "
+                                                        "devices of the wave finished."),
+                                         QStringLiteral("N"))
+                   << QCommandLineOption(QStringLiteral("auto-rollback"),
+                                         QStringLiteral("Roll failed devices back to their "
+                                                        "known-good version automatically."))
+                   << QCommandLineOption(QStringLiteral("require-approval"),
+                                         QStringLiteral("A second operator must approve it "
+                                                        "(four-eyes)."))
+                   << QCommandLineOption(QStringLiteral("approve-pilot"),
+                                         QStringLiteral("Pause after the pilot until a person "
+                                                        "resumes, even with a test pass."));
     create.examples = {QStringLiteral("rollout create \"gw 9.0 line 1\" 4 --group \"Line 1\" "
                                       "--pilot-group lab --waves 10,100 --reason \"CVE fix\"")};
     create.run = [this](CommandContext &c) {
@@ -417,7 +451,7 @@ QList<CommandSpec> RolloutCommands::commands()
     show.run = [this](CommandContext &c) {
         return this->show(c);
     };
-    return {plan, create, list, show};
+    return QList<CommandSpec>{plan, create, list, show} + RolloutActionCommands::commands();
 }
 
 int RolloutCommands::create(CommandContext &c)
@@ -439,6 +473,32 @@ int RolloutCommands::create(CommandContext &c)
     spec.maxConcurrent = request->settings.maxConcurrent;
     spec.minutesPerDevice = request->settings.minutesPerDevice;
     spec.minutesBetweenWaves = request->settings.minutesBetweenWaves;
+    spec.autoRollback = c.isSet(QStringLiteral("auto-rollback"));
+    spec.requireApproval = c.isSet(QStringLiteral("require-approval"));
+    spec.approvePilot = c.isSet(QStringLiteral("approve-pilot"));
+    // Thresholds: whole numbers; each absent one keeps the plan's default.
+    const auto readNumber = [&](const char *name, qint64 max, auto apply) -> Status {
+        const QString option = QLatin1String(name);
+        if (!c.isSet(option))
+            return Status::success();
+        auto n = c.integerOption(option, 0, 0, max);
+        if (!n)
+            return n.status();
+        apply(n.value());
+        return Status::success();
+    };
+    WaveThresholds &t = spec.thresholds;
+    for (Status s :
+         {readNumber("success-percent", 100, [&](qint64 v) { t.successPercent = int(v); }),
+          readNumber("pause-percent", 100, [&](qint64 v) { t.pauseFailurePercent = int(v); }),
+          readNumber("abort-percent", 100, [&](qint64 v) { t.abortFailurePercent = int(v); }),
+          readNumber("pause-after", 1'000'000, [&](qint64 v) { t.pauseAfterFailures = v; }),
+          readNumber("abort-after", 1'000'000, [&](qint64 v) { t.abortAfterFailures = v; }),
+          readNumber("min-finished", 1'000'000, [&](qint64 v) { t.minFinishedForRate = v; })})
+        if (!s)
+            return c.usageError(s.message());
+    if (Status s = spec.validate(); !s)
+        return c.usageError(s.message());
 
     auto session = c.openSession(CommandContext::Access::ReadWrite);
     if (!session)

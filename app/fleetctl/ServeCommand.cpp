@@ -5,6 +5,7 @@
 #include "UpdateServerOptions.h"
 #include "ddi/DdiServer.h"
 #include "engine/MqttEngine.h"
+#include "rollout/RolloutEngineRunner.h"
 #include "settings/BrokerProfileStore.h"
 #include "settings/KeychainSecretStore.h"
 #include "storage/WorkspaceSession.h"
@@ -72,7 +73,12 @@ QList<CommandSpec> ServeCommand::commands()
         "tokens of 'fleetctl device token' and 'fleetctl gateway token', and install the "
         "releases 'fleetctl firmware assign' gave them. Its certificate is the workspace's "
         "server certificate, issued by the workspace's local CA on first use (see 'fleetctl "
-        "server certificate'; export the CA for the devices).");
+        "server certificate'; export the CA for the devices).\n\nThe rollout engine runs too "
+        "(unless "
+        "--no-rollouts): it starts the devices of running rollouts within their plans (waves, "
+        "rate, windows, gates) as their jobs and DDI actions, and follows them to the end. Of "
+        "several processes on one workspace (the window, other serve processes) one runs it at a "
+        "time; the others wait and take over when it stops or is killed.");
     serve.options = {
         QCommandLineOption(QStringLiteral("broker"),
                            QStringLiteral("The broker: mqtt://HOST[:PORT] or mqtts://HOST[:PORT] "
@@ -105,6 +111,8 @@ QList<CommandSpec> ServeCommand::commands()
                                           "name (the chain is still checked).")),
     };
     serve.options << UpdateServerOptions::options();
+    serve.options << QCommandLineOption(QStringLiteral("no-rollouts"),
+                                        QStringLiteral("Do not run the rollout engine."));
     serve.examples = {
         QStringLiteral("serve --broker mqtt://broker.plant-a.local"),
         QStringLiteral("serve --profile \"Plant A\""),
@@ -322,7 +330,34 @@ int ServeCommand::run(CommandContext &c)
     if (mqtt)
         if (Status started = engine.start(profile.value()); !started)
             return c.fail(started.error());
+    RolloutEngineRunner::Options rolloutOptions;
+    rolloutOptions.holder = QStringLiteral("fleetctl serve");
+    if (ddi)
+        rolloutOptions.fallbackArtifactBaseUrl = QUrl(updateServer.url());
+    RolloutEngineRunner rollouts(session.value()->workspace().path(), c.clock(), rolloutOptions);
+    QObject::connect(&rollouts, &RolloutEngineRunner::problem, &loop,
+                     [&out](const QString &message) { out.warning(message); });
+    QObject::connect(
+        &rollouts, &RolloutEngineRunner::leaseChanged, &loop,
+        [&out](bool held, const QString &holder) {
+            out.note(held ? QStringLiteral("running the rollout engine")
+                          : QStringLiteral("the rollout engine runs in %1; waiting").arg(holder));
+        });
+    QObject::connect(&rollouts, &RolloutEngineRunner::ticked, &loop,
+                     [&out](const RolloutTickReport &r) {
+                         if (r.started > 0 || r.decisions > 0 || r.rollbacks > 0)
+                             out.note(QStringLiteral("rollouts: %1 devices started, %2 "
+                                                     "transitions, %3 decisions, %4 rollbacks")
+                                          .arg(r.started)
+                                          .arg(r.transitions)
+                                          .arg(r.decisions)
+                                          .arg(r.rollbacks));
+                     });
+    if (!c.isSet(QStringLiteral("no-rollouts")))
+        if (Status started = rollouts.start(); !started)
+            return c.fail(started.error());
     loop.exec();
+    rollouts.stop();
     summary.stop();
 
     stopping = true;

@@ -136,11 +136,13 @@ RolloutStatusReader::devices(qint64 rolloutId, std::optional<RolloutDeviceState>
                              int offset)
 {
     QString sql = QStringLiteral(
-        "SELECT rd.device_id, d.uid, d.name, d.site, rd.wave, rd.state, rd.attempts, j.job_id, "
+        "SELECT rd.device_id, d.uid, d.name, coalesce(s.name, ''), rd.wave, rd.state, rd.attempts, "
+        "j.job_id, "
         "j.state, j.percent, rd.failure_kind, rd.reason, rd.known_good, d.fw_version, "
         "rd.rollback_requested_ms, rd.started_ms, rd.finished_ms, rd.updated_ms FROM "
-        "rollout_devices rd JOIN devices d ON d.id = rd.device_id LEFT JOIN jobs j ON j.id = "
-        "coalesce(rd.rollback_job_row, rd.job_row) WHERE rd.rollout_id = ?");
+        "rollout_devices rd JOIN devices d ON d.id = rd.device_id LEFT JOIN sites s ON s.id = "
+        "d.site_id LEFT JOIN jobs j ON j.id = coalesce(rd.rollback_job_row, rd.job_row) WHERE "
+        "rd.rollout_id = ?");
     QVariantList binds{rolloutId};
     if (state) {
         sql += QStringLiteral(" AND rd.state = ?");

@@ -619,6 +619,103 @@ private slots:
             json({QStringLiteral("rollout"), QStringLiteral("show"), QStringLiteral("nope")});
         FLEETCTL_EXPECT_EXIT(missing, 3);
     }
+
+    // The operator actions commit decisions the engine acts on; status reports them. (The
+    // engine itself runs in `serve` and the window; tst_rolloutengine covers what it does.)
+    void actionsDriveTheRolloutAndStatusReportsIt()
+    {
+        const QString name = QStringLiteral("eg 9.0");
+        const auto action = [&](const QStringList &args) {
+            return json(QStringList{QStringLiteral("rollout")} + args);
+        };
+        const CliResult noReason = action({QStringLiteral("start"), name});
+        QVERIFY(noReason.exitCode != 0);
+        QVERIFY2(noReason.errText().contains(QLatin1String("--reason")),
+                 noReason.describe().constData());
+        const CliResult early = action(
+            {QStringLiteral("start"), name, QStringLiteral("--reason"), QStringLiteral("go")});
+        QVERIFY(early.exitCode != 0);
+        QVERIFY2(early.errText().contains(QLatin1String("draft")), early.describe().constData());
+
+        FLEETCTL_EXPECT_EXIT(action({QStringLiteral("submit"), name}), 0);
+        // A pilot stands in for the test pass: the rollout may start.
+        const CliResult started = action(
+            {QStringLiteral("start"), name, QStringLiteral("--reason"), QStringLiteral("go")});
+        FLEETCTL_EXPECT_EXIT(started, 0);
+        QCOMPARE(started.json().value(QStringLiteral("state")).toString(),
+                 QStringLiteral("running"));
+        QCOMPARE(started.json().value(QStringLiteral("current_wave")).toInt(), 0);
+
+        const CliResult paused = action({QStringLiteral("pause"), name, QStringLiteral("--reason"),
+                                         QStringLiteral("shift end")});
+        FLEETCTL_EXPECT_EXIT(paused, 0);
+        QCOMPARE(paused.json().value(QStringLiteral("state")).toString(), QStringLiteral("paused"));
+        FLEETCTL_EXPECT_EXIT(action({QStringLiteral("resume"), name, QStringLiteral("--reason"),
+                                     QStringLiteral("next shift")}),
+                             0);
+
+        // A bench pass signed with the workspace key opens the gate.
+        const CliResult pass =
+            action({QStringLiteral("test-pass"), m_newer, QStringLiteral("--summary"),
+                    QStringLiteral("bench run 3"), QStringLiteral("--passphrase-file"),
+                    path(QStringLiteral("pass"))});
+        FLEETCTL_EXPECT_EXIT(pass, 0);
+
+        // Skip one queued device of the last wave.
+        const QString skipped =
+            query(QStringLiteral("SELECT d.uid FROM rollout_devices rd JOIN devices d ON d.id = "
+                                 "rd.device_id ORDER BY rd.wave DESC, rd.rowid LIMIT 1;"))
+                .value(0);
+        const CliResult skip =
+            action({QStringLiteral("skip"), name, QStringLiteral("--device"), skipped,
+                    QStringLiteral("--reason"), QStringLiteral("line 2 down")});
+        FLEETCTL_EXPECT_EXIT(skip, 0);
+        QCOMPARE(skip.json().value(QStringLiteral("changed")).toArray().size(), 1);
+        const CliResult retryNone = action(
+            {QStringLiteral("retry"), name, QStringLiteral("--reason"), QStringLiteral("again")});
+        QVERIFY(retryNone.exitCode != 0); // nothing has failed
+
+        const CliResult status = json({QStringLiteral("rollout"), QStringLiteral("status"), name,
+                                       QStringLiteral("--events")});
+        FLEETCTL_EXPECT_EXIT(status, 0);
+        const QJsonObject doc = status.json();
+        QCOMPARE(doc.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+        QVERIFY(doc.value(QStringLiteral("test_gate"))
+                    .toObject()
+                    .value(QStringLiteral("passed"))
+                    .toBool());
+        QCOMPARE(doc.value(QStringLiteral("waves")).toArray().size(), 3);
+        QCOMPARE(doc.value(QStringLiteral("total"))
+                     .toObject()
+                     .value(QStringLiteral("cancelled"))
+                     .toInt(),
+                 1);
+        bool sawSkip = false;
+        for (const QJsonValue &d : doc.value(QStringLiteral("devices")).toArray())
+            if (d.toObject().value(QStringLiteral("device")).toString() == skipped)
+                sawSkip = d.toObject().value(QStringLiteral("state")).toString() ==
+                          QLatin1String("cancelled");
+        QVERIFY(sawSkip);
+        QStringList reasons;
+        for (const QJsonValue &e : doc.value(QStringLiteral("events")).toArray())
+            reasons << e.toObject().value(QStringLiteral("reason")).toString();
+        QVERIFY2(reasons.contains(QStringLiteral("pause: shift end")),
+                 qPrintable(reasons.join(QLatin1Char('|'))));
+
+        const CliResult cancelled = action({QStringLiteral("cancel"), name,
+                                            QStringLiteral("--reason"), QStringLiteral("abandon")});
+        FLEETCTL_EXPECT_EXIT(cancelled, 0);
+        QCOMPARE(cancelled.json().value(QStringLiteral("state")).toString(),
+                 QStringLiteral("stopping"));
+        QCOMPARE(query(QStringLiteral("SELECT count(*) FROM rollout_devices WHERE state = "
+                                      "'queued';")),
+                 QStringList{QStringLiteral("0")});
+        QCOMPARE(query(QStringLiteral("SELECT count(*) FROM audit_log WHERE action IN "
+                                      "('rollout.submit', 'rollout.start', 'rollout.pause', "
+                                      "'rollout.resume', 'rollout.skip', 'rollout.cancel', "
+                                      "'release.test-pass');")),
+                 QStringList{QStringLiteral("7")});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFleetctlRollout)
