@@ -4,6 +4,7 @@
 #include "CommandContext.h"
 #include "DdiTokenCommands.h"
 #include "DeviceFormatter.h"
+#include "DriftCommands.h"
 #include "FieldList.h"
 #include "TextTable.h"
 #include "audit/AuditQuery.h"
@@ -164,7 +165,9 @@ QList<CommandSpec> DeviceCommands::commands()
         return this->attachSbom(c);
     };
 
-    return {show, setState, tag, group, notes, sbom, DdiTokenCommands::deviceToken()};
+    return QList<CommandSpec>{
+               show, setState, tag, group, notes, sbom, DdiTokenCommands::deviceToken()} +
+           DriftCommands::commands();
 }
 
 int DeviceCommands::show(CommandContext &c)

@@ -7,8 +7,8 @@ namespace fleet {
 class CommandContext;
 class InventoryService;
 
-// `fleetctl device show|set-state|tag|group|notes|attach-sbom|token`: one device, or the devices named
-// by their ids. Every change is audited by InventoryService.
+// `fleetctl device show|set-state|tag|group|notes|attach-sbom|token`: one device, or the devices
+// named by their ids. Every change is audited by InventoryService.
 class DeviceCommands final : public CommandGroup
 {
 public:

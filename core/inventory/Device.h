@@ -40,6 +40,7 @@ struct Device
     QString fwVersion;
     QString fwPrevious;
     QString fwKnownGood;
+    QString fwAssigned; // what the server wants it on (set by assignments), read-only here
     QString configHash;
     QString mac;
     QString ip;
@@ -53,6 +54,8 @@ struct Device
     bool online = false;
     QString health = QStringLiteral("unknown"); // ok, degraded, failing, unknown
     QString notes;
+    // The drift scanner's findings ("fell_back, update_loop"), read-only: derived, not saved.
+    QString drift;
     QStringList tags;
     QStringList groups;
     QList<Component> components;

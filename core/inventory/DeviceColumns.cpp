@@ -51,6 +51,9 @@ constexpr std::array<ColumnSpec, DeviceColumns::Count> kColumns = {{
      nullptr, false, nullptr},
     {"config_hash", "Config hash", "d.config_hash", nullptr, false, nullptr},
     {"notes", "Notes", "d.notes", nullptr, false, nullptr},
+    // Written by the drift scanner (core/rollout/DriftScanner); empty when all is well.
+    {"drift", "Drift", "(SELECT group_concat(kind, ', ') FROM device_drift WHERE device_id = d.id)",
+     nullptr, true, nullptr},
 }};
 
 } // namespace
@@ -171,6 +174,8 @@ QVariant DeviceColumns::value(const Device &d, int column)
         return d.configHash;
     case DeviceColumns::Notes:
         return d.notes;
+    case DeviceColumns::Drift:
+        return d.drift;
     default:
         return {};
     }

@@ -38,6 +38,7 @@ public:
         Groups,
         ConfigHash,
         Notes,
+        Drift,
         Count
     };
 

@@ -253,8 +253,9 @@ Result<Device> DeviceRepository::load(qint64 id)
         LoadDevice,
         "SELECT d.id, d.uid, d.name, d.serial, d.vendor, d.model, d.hw_revision, d.fw_version, "
         "d.fw_previous, d.fw_known_good, d.config_hash, d.mac, d.ip, d.hostname, d.connection, "
-        "s.name, s.time_zone, d.state, d.first_seen, d.last_seen, d.online, d.health, d.notes "
-        "FROM devices d LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = ?");
+        "s.name, s.time_zone, d.state, d.first_seen, d.last_seen, d.online, d.health, d.notes, "
+        "d.fw_assigned, (SELECT group_concat(kind, ', ') FROM device_drift WHERE device_id = "
+        "d.id) FROM devices d LEFT JOIN sites s ON s.id = d.site_id WHERE d.id = ?");
     if (!s)
         return s.error();
     SqliteStatement &row = *s.value();
@@ -290,6 +291,8 @@ Result<Device> DeviceRepository::load(qint64 id)
     d.online = row.int64(20) != 0;
     d.health = row.text(21);
     d.notes = row.text(22);
+    d.fwAssigned = row.text(23);
+    d.drift = row.text(24);
     // Reset at once: a statement left on a row keeps its read snapshot open.
     row.reset();
 

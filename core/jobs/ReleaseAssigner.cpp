@@ -49,6 +49,12 @@ AuditRecord ReleaseAssigner::assignRecord(const Device &device, const Release &r
             reason};
 }
 
+Status ReleaseAssigner::recordAssignedVersion(qint64 deviceId, const QString &version)
+{
+    return m_db.execute(QStringLiteral("UPDATE devices SET fw_assigned = ? WHERE id = ?"),
+                        {version, deviceId});
+}
+
 Result<AssignmentOutcome> ReleaseAssigner::assign(const AssignmentRequest &request)
 {
     AuditedChange tx(m_db, m_audit);
@@ -151,6 +157,8 @@ Result<AssignmentOutcome> ReleaseAssigner::assignWithin(AuditedChange &tx,
                     assignRecord(device.value(), release.value(), job.value(), request.reason));
                 !s)
                 return s.error();
+            if (Status s = recordAssignedVersion(deviceId, job->targetVersion); !s)
+                return s.error();
             outcome.assigned << job.value();
             continue;
         }
@@ -192,6 +200,8 @@ Result<AssignmentOutcome> ReleaseAssigner::assignWithin(AuditedChange &tx,
         if (Status s =
                 tx.record(assignRecord(device.value(), release.value(), job, request.reason));
             !s)
+            return s.error();
+        if (Status s = recordAssignedVersion(deviceId, job.targetVersion); !s)
             return s.error();
         outcome.assigned << job;
     }

@@ -68,6 +68,10 @@ public:
     // What a DDI job keeps as its payload: the release as it was when assigned.
     static QByteArray ddiPayload(const Release &release);
 
+    // What the server now wants the device on (devices.fw_assigned): the drift scanner compares
+    // it with what the device reports.
+    Status recordAssignedVersion(qint64 deviceId, const QString &version);
+
 private:
     static AuditRecord assignRecord(const Device &device, const Release &release, const Job &job,
                                     const QString &reason);

@@ -143,6 +143,10 @@ Result<TransportHandOff> JobRolloutTransport::startRollback(AuditedChange &tx,
             return job.error();
         if (Status s = tx.record(JobService::createRecord(job.value(), reason), true); !s)
             return s.error();
+        if (Status s = ReleaseAssigner(m_db, m_audit)
+                           .recordAssignedVersion(target.deviceId, target.knownGoodVersion);
+            !s)
+            return s.error();
         handOff.handed << TransportHandOff::Handed{target.deviceId, job->row};
     }
     return handOff;

@@ -3,6 +3,7 @@
 #include "audit/AuditHeadAnchor.h"
 #include "audit/AuditLog.h"
 #include "ddi/UpdateServerSettings.h"
+#include "rollout/DriftScanner.h"
 #include "rollout/EngineLease.h"
 #include "rollout/JobRolloutTransport.h"
 #include "storage/SqliteDatabase.h"
@@ -51,6 +52,7 @@ Status RolloutEngineRunner::start()
     m_transport = std::make_unique<JobRolloutTransport>(*m_db, *m_audit, base, m_options.tenant);
     m_engine = std::make_unique<RolloutEngine>(*m_db, *m_audit, m_clock, *m_transport);
     m_lease = std::make_unique<EngineLease>(*m_db, QStringLiteral("rollouts"), m_options.holder);
+    m_drift = std::make_unique<DriftScanner>(*m_db, m_clock);
     m_timer.start();
     tickNow();
     return Status::success();
@@ -66,6 +68,7 @@ void RolloutEngineRunner::stop()
     m_holdsLease = false;
     m_leaseKnown = false;
     m_engine.reset();
+    m_drift.reset();
     m_transport.reset();
     m_lease.reset();
     m_audit.reset();
@@ -96,6 +99,10 @@ void RolloutEngineRunner::tickNow()
     }
     for (const QString &p : report->problems)
         emit problem(QStringLiteral("Rollout engine: %1").arg(p));
+    // The drift scan walks the fleet a slice per tick, after the rollouts' own work.
+    if (m_options.driftDevicesPerTick > 0)
+        if (auto scanned = m_drift->scanNext(m_options.driftDevicesPerTick); !scanned)
+            emit problem(QStringLiteral("Drift scan: %1").arg(scanned.message()));
     emit ticked(report.value());
 }
 

@@ -12,6 +12,7 @@ namespace fleet {
 
 class AuditLog;
 class Clock;
+class DriftScanner;
 class EngineLease;
 class JobRolloutTransport;
 class SqliteDatabase;
@@ -34,6 +35,8 @@ public:
         // this process runs).
         QUrl fallbackArtifactBaseUrl;
         QString tenant = QStringLiteral("default");
+        // Devices compared for drift per tick (DriftScanner); 0 turns the scan off.
+        int driftDevicesPerTick = 500;
     };
 
     RolloutEngineRunner(QString workspacePath, const Clock &clock, Options options,
@@ -66,6 +69,7 @@ private:
     std::unique_ptr<JobRolloutTransport> m_transport;
     std::unique_ptr<RolloutEngine> m_engine;
     std::unique_ptr<EngineLease> m_lease;
+    std::unique_ptr<DriftScanner> m_drift;
     bool m_holdsLease = false;
     bool m_leaseKnown = false; // leaseChanged() was emitted since start()
 };

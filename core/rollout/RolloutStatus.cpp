@@ -139,7 +139,8 @@ RolloutStatusReader::devices(qint64 rolloutId, std::optional<RolloutDeviceState>
         "SELECT rd.device_id, d.uid, d.name, coalesce(s.name, ''), rd.wave, rd.state, rd.attempts, "
         "j.job_id, "
         "j.state, j.percent, rd.failure_kind, rd.reason, rd.known_good, d.fw_version, "
-        "rd.rollback_requested_ms, rd.started_ms, rd.finished_ms, rd.updated_ms FROM "
+        "rd.rollback_requested_ms, rd.started_ms, rd.finished_ms, rd.updated_ms, (SELECT "
+        "group_concat(kind, ',') FROM device_drift WHERE device_id = rd.device_id) FROM "
         "rollout_devices rd JOIN devices d ON d.id = rd.device_id LEFT JOIN sites s ON s.id = "
         "d.site_id LEFT JOIN jobs j ON j.id = coalesce(rd.rollback_job_row, rd.job_row) WHERE "
         "rd.rollout_id = ?");
@@ -178,6 +179,8 @@ RolloutStatusReader::devices(qint64 rolloutId, std::optional<RolloutDeviceState>
         r.startedMs = s->optionalInt64(15);
         r.finishedMs = s->optionalInt64(16);
         r.updatedMs = s->int64(17);
+        if (!s->isNull(18))
+            r.drift = s->text(18).split(QLatin1Char(','));
         rows << r;
     }
     if (!s->lastStepError().isEmpty())

@@ -9,6 +9,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 namespace fleet {
@@ -42,6 +43,7 @@ struct RolloutDeviceStatus
     QString knownGood;
     QString reportedVersion;
     bool rollbackRequested = false;
+    QStringList drift; // the drift scanner's findings (driftKindName), e.g. "fell_back"
     std::optional<qint64> startedMs;
     std::optional<qint64> finishedMs;
     qint64 updatedMs = 0;

@@ -420,6 +420,10 @@ CREATE TABLE rollout_exclusions (
 //   automatic decision and operator action, in order: the timeline view and `status` read it.
 // - release_test_passes: the test gate. A pass record for one artifact hash, signed with the
 //   operator's Ed25519 key (the workspace's signing key), from a pilot's results or a lab run.
+// - devices.fw_assigned: the version the server wants the device on (set when an install or
+//   rollback is assigned, or when an operator accepts the version the device reports), and
+//   device_drift: what the drift scanner found comparing it with the reported version and the
+//   device's recent history (fall-backs, update loops, flapping), shown in the device table.
 // - engine_leases: one engine runs a workspace's rollouts at a time (the window or `fleetctl
 //   serve`); the holder renews its lease, and a killed holder's lease runs out.
 const char *const kMigration10 = R"SQL(
@@ -481,6 +485,18 @@ CREATE TABLE release_test_passes (
     signature    TEXT NOT NULL
 );
 CREATE INDEX release_test_passes_by_hash ON release_test_passes(sha256);
+
+ALTER TABLE devices ADD COLUMN fw_assigned TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE device_drift (
+    device_id   INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL CHECK (kind IN ('unknown_version', 'fell_back', 'update_loop',
+                    'flapping', 'drift')),
+    subject     TEXT NOT NULL DEFAULT '',
+    sentence    TEXT NOT NULL,
+    detected_ms INTEGER NOT NULL,
+    PRIMARY KEY (device_id, kind)
+);
 
 CREATE TABLE engine_leases (
     name        TEXT PRIMARY KEY,

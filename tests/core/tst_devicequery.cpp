@@ -256,6 +256,14 @@ void loadSortFixture(TestWorkspace &ws, int count)
         d.notes = pick(names);
         auto saved = repo.upsert(d);
         QVERIFY2(saved.ok(), qUtf8Printable(saved.message()));
+        // Drift findings are the drift scanner's: written as it writes them.
+        if (gen.bounded(3) == 0)
+            QVERIFY(ws.db()
+                        .execute(QStringLiteral("INSERT INTO device_drift (device_id, kind, "
+                                                "sentence, detected_ms) VALUES (?, ?, 'x', 1)"),
+                                 {saved->id, gen.bounded(2) ? QStringLiteral("fell_back")
+                                                            : QStringLiteral("drift")})
+                        .ok());
     }
     QVERIFY(tx.commit().ok());
 }

@@ -44,6 +44,8 @@ QString typicalValue(int column)
         return QStringLiteral("3f2a9c0b1d7e");
     case DeviceColumns::Notes:
         return QStringLiteral("Replaced antenna in March");
+    case DeviceColumns::Drift:
+        return QStringLiteral("fell_back");
     case DeviceColumns::State:
         return QStringLiteral("decommissioning");
     case DeviceColumns::Health:
