@@ -479,10 +479,12 @@ QList<CommandSpec> RolloutActionCommands::commands()
     CommandSpec rollback = deviceAction(
         QStringLiteral("rollback"),
         QStringLiteral("Roll devices (or the whole rollout) back to known-good"),
-        QStringLiteral("Puts devices back on the version they ran before the rollout. Without "
-                       "--device: every failed or timed-out device; with --all: the whole "
-                       "rollout (it is cancelled if still going, and every device that "
-                       "succeeded or failed goes back)."),
+        QStringLiteral(
+            "Puts devices back on the version they ran before the rollout (their known-good "
+            "version). Without "
+            "--device: every failed or timed-out device; with --all: the whole "
+            "rollout (it is cancelled if still going, and every device that "
+            "succeeded or failed goes back)."),
         {});
     rollback.options << QCommandLineOption(QStringLiteral("all"),
                                            QStringLiteral("Roll back the whole rollout."));

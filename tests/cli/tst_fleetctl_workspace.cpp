@@ -401,9 +401,10 @@ private slots:
         row("db info", {QStringLiteral("schema")});
         row("db upgrade", {QStringLiteral(".bak"), QStringLiteral("older Fleetdesk")});
         row("serve", {QStringLiteral("--broker URL"), QStringLiteral("--profile NAME"),
-                      QStringLiteral("--password-file FILE"),
-                      QStringLiteral("--ca FILE"), QStringLiteral("SIGTERM")});
-        row("firmware import", {QStringLiteral("--manifest FILE"), QStringLiteral("--model MODEL")});
+                      QStringLiteral("--password-file FILE"), QStringLiteral("--ca FILE"),
+                      QStringLiteral("SIGTERM")});
+        row("firmware import",
+            {QStringLiteral("--manifest FILE"), QStringLiteral("--model MODEL")});
         row("firmware list", {QStringLiteral("newest version first")});
         row("firmware show", {QStringLiteral("ID")});
         row("firmware set", {QStringLiteral("--known-good")});
@@ -416,10 +417,27 @@ private slots:
                              QStringLiteral("--window WINDOW"), QStringLiteral("--rate N/min"),
                              QStringLiteral("Changes nothing")});
         row("rollout create", {QStringLiteral("NAME"), QStringLiteral("RELEASE_ID"),
-                               QStringLiteral("--pilot-group NAME"), QStringLiteral("--reason TEXT"),
-                               QStringLiteral("draft")});
+                               QStringLiteral("--pilot-group NAME"),
+                               QStringLiteral("--reason TEXT"), QStringLiteral("draft")});
         row("rollout list", {QStringLiteral("newest first")});
         row("rollout show", {QStringLiteral("NAME"), QStringLiteral("left out")});
+        row("rollout submit", {QStringLiteral("four-eyes")});
+        row("rollout approve", {QStringLiteral("creator cannot")});
+        row("rollout deny", {QStringLiteral("back to draft")});
+        row("rollout start", {QStringLiteral("--at TIME"), QStringLiteral("test pass")});
+        row("rollout pause", {QStringLiteral("--reason TEXT")});
+        row("rollout resume", {QStringLiteral("--passphrase-file FILE")});
+        row("rollout cancel", {QStringLiteral("installing finish")});
+        row("rollout force-next-wave", {QStringLiteral("next wave")});
+        row("rollout override-windows", {QStringLiteral("--restore")});
+        row("rollout retry", {QStringLiteral("--device UID"), QStringLiteral("retry budget")});
+        row("rollout skip", {QStringLiteral("--device UID")});
+        row("rollout rollback", {QStringLiteral("--all"), QStringLiteral("known-good")});
+        row("rollout status", {QStringLiteral("--state STATE"), QStringLiteral("--events")});
+        row("rollout test-pass", {QStringLiteral("--summary TEXT"), QStringLiteral("signed")});
+        row("device drift", {QStringLiteral("drift scanner")});
+        row("device accept-version", {QStringLiteral("--reason TEXT")});
+        row("device retarget", {QStringLiteral("--artifact-base-url URL")});
         row("firmware assign", {QStringLiteral("--filter NAME"), QStringLiteral("--skip-refused"),
                                 QStringLiteral("DDI action")});
         row("device token", {QStringLiteral("TargetToken"), QStringLiteral("--revoke")});
@@ -470,41 +488,82 @@ private slots:
         const qsizetype end = help.indexOf(QStringLiteral("\n\n"), start + 1);
         QVERIFY(start >= 0 && end > start);
         QSet<QString> listed;
-        static const QRegularExpression commandLine(QStringLiteral("^  ([a-z-]+(?: [a-z-]+)?)  "));
+        // A long name stands alone on its line, its summary on the next.
+        static const QRegularExpression commandLine(
+            QStringLiteral("^  ([a-z-]+(?: [a-z-]+)?)(?:  |$)"));
         for (const QString &line : help.mid(start, end - start).split(QLatin1Char('\n'))) {
             const auto match = commandLine.match(line);
             if (match.hasMatch())
                 listed << match.captured(1);
         }
-        const QSet<QString> tested{
-            QStringLiteral("workspace init"),   QStringLiteral("inventory list"),
-            QStringLiteral("inventory import"), QStringLiteral("inventory export"),
-            QStringLiteral("device show"),      QStringLiteral("device set-state"),
-            QStringLiteral("device tag"),       QStringLiteral("device group"),
-            QStringLiteral("device notes"),     QStringLiteral("device attach-sbom"),
-            QStringLiteral("group list"),       QStringLiteral("group create"),
-            QStringLiteral("group delete"),     QStringLiteral("filter list"),
-            QStringLiteral("filter save"),      QStringLiteral("filter delete"),
-            QStringLiteral("audit list"),       QStringLiteral("audit verify"),
-            QStringLiteral("audit export"),     QStringLiteral("backup"),
-            QStringLiteral("db check"),         QStringLiteral("db info"),
-            QStringLiteral("db upgrade"),       QStringLiteral("serve"),
-            QStringLiteral("firmware import"),  QStringLiteral("firmware list"),
-            QStringLiteral("firmware show"),    QStringLiteral("firmware set"),
-            QStringLiteral("firmware approve"), QStringLiteral("firmware revoke"),
-            QStringLiteral("firmware verify"),  QStringLiteral("firmware keygen"),
-            QStringLiteral("firmware check"),   QStringLiteral("job send"),
-            QStringLiteral("firmware assign"),  QStringLiteral("device token"),
-            QStringLiteral("rollout plan"),
-            QStringLiteral("rollout create"),   QStringLiteral("rollout list"),
-            QStringLiteral("rollout show"),
-            QStringLiteral("gateway token"),    QStringLiteral("gateway list"),
-            QStringLiteral("job list"),         QStringLiteral("job show"),
-            QStringLiteral("job cancel"),
-            QStringLiteral("broker list"),      QStringLiteral("broker add"),
-            QStringLiteral("broker delete"),    QStringLiteral("broker activate"),
-            QStringLiteral("broker set-password"),
-            QStringLiteral("server certificate")};
+        const QSet<QString> tested{QStringLiteral("workspace init"),
+                                   QStringLiteral("inventory list"),
+                                   QStringLiteral("inventory import"),
+                                   QStringLiteral("inventory export"),
+                                   QStringLiteral("device show"),
+                                   QStringLiteral("device set-state"),
+                                   QStringLiteral("device tag"),
+                                   QStringLiteral("device group"),
+                                   QStringLiteral("device notes"),
+                                   QStringLiteral("device attach-sbom"),
+                                   QStringLiteral("group list"),
+                                   QStringLiteral("group create"),
+                                   QStringLiteral("group delete"),
+                                   QStringLiteral("filter list"),
+                                   QStringLiteral("filter save"),
+                                   QStringLiteral("filter delete"),
+                                   QStringLiteral("audit list"),
+                                   QStringLiteral("audit verify"),
+                                   QStringLiteral("audit export"),
+                                   QStringLiteral("backup"),
+                                   QStringLiteral("db check"),
+                                   QStringLiteral("db info"),
+                                   QStringLiteral("db upgrade"),
+                                   QStringLiteral("serve"),
+                                   QStringLiteral("firmware import"),
+                                   QStringLiteral("firmware list"),
+                                   QStringLiteral("firmware show"),
+                                   QStringLiteral("firmware set"),
+                                   QStringLiteral("firmware approve"),
+                                   QStringLiteral("firmware revoke"),
+                                   QStringLiteral("firmware verify"),
+                                   QStringLiteral("firmware keygen"),
+                                   QStringLiteral("firmware check"),
+                                   QStringLiteral("job send"),
+                                   QStringLiteral("firmware assign"),
+                                   QStringLiteral("device token"),
+                                   QStringLiteral("rollout plan"),
+                                   QStringLiteral("rollout create"),
+                                   QStringLiteral("rollout list"),
+                                   QStringLiteral("rollout show"),
+                                   QStringLiteral("rollout submit"),
+                                   QStringLiteral("rollout approve"),
+                                   QStringLiteral("rollout deny"),
+                                   QStringLiteral("rollout start"),
+                                   QStringLiteral("rollout pause"),
+                                   QStringLiteral("rollout resume"),
+                                   QStringLiteral("rollout cancel"),
+                                   QStringLiteral("rollout force-next-wave"),
+                                   QStringLiteral("rollout override-windows"),
+                                   QStringLiteral("rollout retry"),
+                                   QStringLiteral("rollout skip"),
+                                   QStringLiteral("rollout rollback"),
+                                   QStringLiteral("rollout status"),
+                                   QStringLiteral("rollout test-pass"),
+                                   QStringLiteral("device drift"),
+                                   QStringLiteral("device accept-version"),
+                                   QStringLiteral("device retarget"),
+                                   QStringLiteral("gateway token"),
+                                   QStringLiteral("gateway list"),
+                                   QStringLiteral("job list"),
+                                   QStringLiteral("job show"),
+                                   QStringLiteral("job cancel"),
+                                   QStringLiteral("broker list"),
+                                   QStringLiteral("broker add"),
+                                   QStringLiteral("broker delete"),
+                                   QStringLiteral("broker activate"),
+                                   QStringLiteral("broker set-password"),
+                                   QStringLiteral("server certificate")};
         QCOMPARE(listed, tested);
         for (const QString &global :
              {QStringLiteral("--workspace PATH"), QStringLiteral("--json"),
