@@ -80,6 +80,8 @@ DeviceDetailsPane::DeviceDetailsPane(WorkspaceSession &session, QWidget *parent)
     connect(m_overview, &DeviceOverviewTab::failed, this, &DeviceDetailsPane::failed);
     connect(m_components, &DeviceComponentsTab::failed, this, &DeviceDetailsPane::failed);
     connect(m_firmware, &DeviceFirmwareTab::failed, this, &DeviceDetailsPane::failed);
+    connect(m_firmware, &DeviceFirmwareTab::driftSettled, this,
+            [this] { onDeviceChanged(m_deviceId); });
     connect(m_ddiTokenButton, &QPushButton::clicked, this, [this] {
         if (!m_deviceUid.isEmpty())
             m_ddiTokens->ask(m_deviceUid);

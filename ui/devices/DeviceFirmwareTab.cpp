@@ -1,5 +1,6 @@
 #include "DeviceFirmwareTab.h"
 
+#include "DeviceDriftPanel.h"
 #include "common/TableLook.h"
 #include "inventory/DeviceRepository.h"
 #include "storage/WorkspaceSession.h"
@@ -14,6 +15,7 @@ namespace fleet {
 DeviceFirmwareTab::DeviceFirmwareTab(WorkspaceSession &session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
+    , m_drift(new DeviceDriftPanel(session, this))
     , m_summary(new QLabel(this))
     , m_table(new QTableWidget(0, 4, this))
 {
@@ -23,13 +25,17 @@ DeviceFirmwareTab::DeviceFirmwareTab(WorkspaceSession &session, QWidget *parent)
     m_table->setColumnWidth(0, 140);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
+    layout->addWidget(m_drift);
     layout->addWidget(m_table);
+    connect(m_drift, &DeviceDriftPanel::failed, this, &DeviceFirmwareTab::failed);
+    connect(m_drift, &DeviceDriftPanel::settled, this, &DeviceFirmwareTab::driftSettled);
 }
 
 void DeviceFirmwareTab::setDevice(const Device &device)
 {
     m_table->setRowCount(0);
     m_summary->setText(tr("Running %1.").arg(device.fwVersion));
+    m_drift->setDevice(device);
     if (device.id == 0)
         return;
     // One device's history is a handful of rows on an indexed column: fine on this thread.
