@@ -451,6 +451,42 @@ private slots:
                  1);
     }
 
+    // Europe/Berlin leaves winter time on 2026-03-29 (02:00 CET -> 03:00 CEST) and returns on
+    // 2026-10-25 (03:00 CEST -> 02:00 CET). A 01:00-04:00 window read on the site's clock is
+    // 00:00-02:00 UTC in spring (two hours long) and 23:00-03:00 UTC in autumn (four hours).
+    void windowsAcrossADaylightSavingChange_data()
+    {
+        QTest::addColumn<QDateTime>("nowUtc");
+        QTest::addColumn<bool>("starts");
+        const auto utc = [](int month, int day, int h, int m) {
+            return QDateTime(QDate(2026, month, day), QTime(h, m), Qt::UTC);
+        };
+        QTest::newRow("spring, 01:30 CET") << utc(3, 29, 0, 30) << true;
+        QTest::newRow("spring, 03:30 CEST") << utc(3, 29, 1, 30) << true;
+        QTest::newRow("spring, 04:30 CEST: closed") << utc(3, 29, 2, 30) << false;
+        QTest::newRow("autumn, 01:30 CEST") << utc(10, 24, 23, 30) << true;
+        QTest::newRow("autumn, 02:30 CET after the change") << utc(10, 25, 1, 30) << true;
+        QTest::newRow("autumn, 03:30 CET") << utc(10, 25, 2, 30) << true;
+        QTest::newRow("autumn, 04:30 CET: closed") << utc(10, 25, 3, 30) << false;
+    }
+    void windowsAcrossADaylightSavingChange()
+    {
+        QFETCH(QDateTime, nowUtc);
+        QFETCH(bool, starts);
+        Rig rig(2, 0);
+        RolloutPlanSpec plan = fastPlan();
+        plan.windows = {MaintenanceWindow::parse(QStringLiteral("Mon-Sun 01:00-04:00")).value()};
+        rig.f.ws.clock().setNow(nowUtc.addDays(-1));
+        rig.create(plan);
+        rig.recordBenchPass();
+        auto control = rig.control();
+        QVERIFY(control.submit(QStringLiteral("r1")).ok());
+        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        rig.f.ws.clock().setNow(nowUtc);
+        rig.tick();
+        QCOMPARE(rig.inState(QStringLiteral("notified")) > 0, starts);
+    }
+
     void aRestartedEngineNeitherSkipsNorRepeats()
     {
         Rig rig(30, 0);
