@@ -9,6 +9,7 @@
 #include "common/Prompts.h"
 #include "devices/DevicesPage.h"
 #include "firmware/FirmwarePage.h"
+#include "rollouts/RolloutsPage.h"
 #include "settings/ConnectionController.h"
 #include "settings/ConnectionStatusLabel.h"
 #include "settings/KeychainSecretStore.h"
@@ -168,8 +169,7 @@ void MainWindow::installSession(WorkspaceSession &session)
          m_firmwarePage},
         {tr("Rollouts"),
          Icons::themed(QStringLiteral("media-playback-start"), QStyle::SP_MediaPlay),
-         new PlaceholderPage(tr("Rollouts"), tr("Staged rollouts arrive with issue #5."),
-                             m_sections)},
+         new RolloutsPage(session, m_sections)},
         {tr("Vulnerabilities"),
          Icons::themed(QStringLiteral("security-medium"), QStyle::SP_MessageBoxWarning),
          new PlaceholderPage(tr("Vulnerabilities"),

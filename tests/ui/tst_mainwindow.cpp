@@ -78,8 +78,9 @@ private slots:
         QCOMPARE(placeholderText(MainWindow::Firmware), QString());
 
         clickSection(MainWindow::Rollouts);
-        QCOMPARE(placeholderText(MainWindow::Rollouts),
-                 QStringLiteral("Staged rollouts arrive with issue #5."));
+        QCOMPARE(m_window->sectionWidget(MainWindow::Rollouts)->objectName(),
+                 QStringLiteral("rolloutsPage"));
+        QCOMPARE(placeholderText(MainWindow::Rollouts), QString());
 
         for (auto section :
              {MainWindow::Vulnerabilities, MainWindow::Compliance, MainWindow::LabBench}) {
