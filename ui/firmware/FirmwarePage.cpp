@@ -107,7 +107,7 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
           tr("Revoke…"), this))
     , m_channel(new QPushButton(tr("Set channel"), this))
     , m_knownGood(new QPushButton(tr("Mark known good"), this))
-    , m_assign(new QPushButton(tr("Assign to devices…"), this))
+    , m_assign(new QPushButton(tr("Assign…"), this))
     , m_rollOut(new QPushButton(tr("Roll out…"), this))
     , m_createKey(new QPushButton(tr("Create signing key…"), this))
     , m_importKey(new QPushButton(tr("Import key…"), this))
@@ -167,12 +167,12 @@ FirmwarePage::FirmwarePage(WorkspaceSession &session, QWidget *parent)
 
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_import);
-    actions->addSpacing(12);
+    actions->addSpacing(8);
     actions->addWidget(m_approve);
     actions->addWidget(m_revoke);
     actions->addWidget(m_channel);
     actions->addWidget(m_knownGood);
-    actions->addSpacing(12);
+    actions->addSpacing(8);
     actions->addWidget(m_assign);
     actions->addWidget(m_rollOut);
     actions->addStretch(1);
