@@ -9,6 +9,7 @@
 #include "common/Prompts.h"
 #include "devices/DevicesPage.h"
 #include "firmware/FirmwarePage.h"
+#include "rollout/RolloutEngineThread.h"
 #include "rollouts/RolloutsPage.h"
 #include "settings/ConnectionController.h"
 #include "settings/ConnectionStatusLabel.h"
@@ -103,6 +104,8 @@ void MainWindow::installSession(WorkspaceSession &session)
     m_updateServerStatus->setController(nullptr);
     delete m_updateServer;
     m_updateServer = nullptr;
+    delete m_rolloutEngine; // joins its thread and gives the engine lease back
+    m_rolloutEngine = nullptr;
     delete takeCentralWidget();
     m_session = &session;
     setWindowTitle(tr("Fleetdesk — %1").arg(session.workspace().path()));
@@ -142,16 +145,27 @@ void MainWindow::installSession(WorkspaceSession &session)
     m_devicesPage = new DevicesPage(session, m_sections);
     m_connection = new ConnectionController(session, *m_secrets, this);
     m_connectionStatus->setEngine(&m_connection->engine());
-    connect(&m_connection->engine(), &MqttEngine::batchCommitted, m_devicesPage,
-            [page = m_devicesPage](int, const QList<qint64> &ids) {
-                page->scheduleLiveRefresh(ids);
-            });
+    connect(
+        &m_connection->engine(), &MqttEngine::batchCommitted, m_devicesPage,
+        [page = m_devicesPage](int, const QList<qint64> &ids) { page->scheduleLiveRefresh(ids); });
     connect(m_connection, &ConnectionController::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
     m_updateServer = new UpdateServerController(session, this);
     m_updateServerStatus->setController(m_updateServer);
     connect(m_updateServer, &UpdateServerController::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    // The rollout engine runs wherever the workspace is open for writing (here, or in
+    // `fleetctl serve`: the lease lets one of them work). Not before the integrity check has
+    // passed: the session is installed again then, writable.
+    if (!session.workspace().isReadOnly()) {
+        RolloutEngineRunner::Options options;
+        options.holder = QStringLiteral("Fleetdesk window");
+        m_rolloutEngine =
+            new RolloutEngineThread(session.workspace().path(), session.clock(), options, this);
+        connect(m_rolloutEngine, &RolloutEngineThread::problem, this,
+                [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+        m_rolloutEngine->start();
+    }
     m_auditPage = new AuditPage(session, m_sections);
     m_firmwarePage = new FirmwarePage(session, m_sections);
     const QString notBuilt = tr("Not built yet.");

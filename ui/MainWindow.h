@@ -15,6 +15,7 @@ class ConnectionStatusLabel;
 class DevicesPage;
 class FirmwarePage;
 class SecretStore;
+class RolloutEngineThread;
 class UpdateServerController;
 class UpdateServerStatusLabel;
 class WorkspaceSession;
@@ -101,6 +102,7 @@ private:
     ConnectionController *m_connection = nullptr; // one per workspace session
     UpdateServerStatusLabel *m_updateServerStatus;
     UpdateServerController *m_updateServer = nullptr; // one per workspace session
+    RolloutEngineThread *m_rolloutEngine = nullptr;   // one per writable workspace session
     bool m_startUpdateServerWhenChecked = false;
     bool m_connectWhenChecked = false;
 };

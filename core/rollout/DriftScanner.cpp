@@ -90,6 +90,24 @@ Result<DeviceVersionState> DriftScanner::gather(qint64 deviceId)
 
 Status DriftScanner::store(qint64 deviceId, const QList<DriftFinding> &findings)
 {
+    // Unchanged findings are left as they are: a scan that finds nothing new writes nothing,
+    // so the views that watch the file for changes stay quiet.
+    auto current = m_db.prepare(QStringLiteral(
+        "SELECT kind, subject, sentence FROM device_drift WHERE device_id = ? ORDER BY kind"));
+    if (!current)
+        return current.status();
+    current->bindAll({deviceId});
+    QStringList stored;
+    while (current->next())
+        stored << current->text(0) + QLatin1Char('\n') + current->text(1) + QLatin1Char('\n') +
+                      current->text(2);
+    QStringList found;
+    for (const DriftFinding &f : findings)
+        found << driftKindName(f.kind) + QLatin1Char('\n') + f.subject + QLatin1Char('\n') +
+                     f.sentence;
+    found.sort();
+    if (stored == found)
+        return Status::success();
     if (Status s = m_db.execute(QStringLiteral("DELETE FROM device_drift WHERE device_id = ?"),
                                 {deviceId});
         !s)

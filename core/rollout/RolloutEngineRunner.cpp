@@ -79,7 +79,13 @@ void RolloutEngineRunner::tickNow()
 {
     if (!m_engine)
         return;
-    auto held = m_lease->acquire(m_clock.nowMs());
+    // Renewed a few times per term, not on every tick: a quiet engine leaves the file alone.
+    const qint64 now = m_clock.nowMs();
+    if (m_holdsLease && now < m_renewedMs + EngineLease::defaultTermMs / 3) {
+        tickEngine();
+        return;
+    }
+    auto held = m_lease->acquire(now);
     if (!held) {
         emit problem(QStringLiteral("Rollout engine lease: %1").arg(held.message()));
         return;
@@ -92,6 +98,12 @@ void RolloutEngineRunner::tickNow()
     }
     if (!m_holdsLease)
         return;
+    m_renewedMs = now;
+    tickEngine();
+}
+
+void RolloutEngineRunner::tickEngine()
+{
     auto report = m_engine->tick();
     if (!report) {
         emit problem(QStringLiteral("Rollout engine: %1").arg(report.message()));

@@ -60,6 +60,8 @@ signals:
     void leaseChanged(bool held, const QString &holder);
 
 private:
+    void tickEngine();
+
     QString m_workspacePath;
     const Clock &m_clock;
     Options m_options;
@@ -72,6 +74,7 @@ private:
     std::unique_ptr<DriftScanner> m_drift;
     bool m_holdsLease = false;
     bool m_leaseKnown = false; // leaseChanged() was emitted since start()
+    qint64 m_renewedMs = 0;
 };
 
 } // namespace fleet
