@@ -10,8 +10,13 @@
 #include "SwupdateDevice.h"
 #include "SwupdateSigner.h"
 #include "ddi/DdiServer.h"
+#include "firmware/SigningKeyStore.h"
 #include "http/HttpServer.h"
 #include "jobs/JobService.h"
+#include "rollout/RolloutControl.h"
+#include "rollout/RolloutEngineThread.h"
+#include "rollout/RolloutService.h"
+#include "rollout/TestPassStore.h"
 #include "tls/ServerTlsIdentity.h"
 
 #include <QTest>
@@ -82,6 +87,20 @@ struct Interop
     // the operator declares, which may not be what the bundle says), approves it, assigns it.
     qint64 assignBundle(const SwuBundleBuilder &bundle, const QStringList &labelledRevisions)
     {
+        const qint64 release = importBundle(bundle, labelledRevisions);
+        if (release == 0)
+            return 0;
+        auto outcome = f.assign(release, {QStringLiteral("dev1")});
+        if (!outcome || outcome->assigned.size() != 1) {
+            qWarning("%s", outcome ? "refused" : qPrintable(outcome.message()));
+            return 0;
+        }
+        return outcome->assigned.first().row;
+    }
+
+    // Imports and approves the bundle as a release for GW-4000; returns the release's id.
+    qint64 importBundle(const SwuBundleBuilder &bundle, const QStringList &labelledRevisions)
+    {
         const QString path = dir.filePath(QStringLiteral("update-%1.swu").arg(++m_bundles));
         if (!bundle.writeTo(path))
             return 0;
@@ -99,12 +118,7 @@ struct Interop
         auto approved = catalog.approve(imported->release.id, QByteArray(DdiFixture::passphrase));
         if (!approved)
             return 0;
-        auto outcome = f.assign(approved->id, {QStringLiteral("dev1")});
-        if (!outcome || outcome->assigned.size() != 1) {
-            qWarning("%s", outcome ? "refused" : qPrintable(outcome.message()));
-            return 0;
-        }
-        return outcome->assigned.first().row;
+        return approved->id;
     }
 
     SwupdateDevice::Options device() const
@@ -205,6 +219,74 @@ private slots:
         QVERIFY2(feedback.size() >= 3, qPrintable(feedback.join(QLatin1Char(','))));
         QCOMPARE(feedback.last(), QStringLiteral("succeeded"));
         QVERIFY(t.server.counters().responses2xx > 0);
+    }
+
+    // The rollout engine reaches a real DDI client: a one-device rollout of a signed bundle
+    // goes out as a DDI action on the engine's tick, SWUpdate installs it, and after the
+    // "reboot" the device validates on the new version and the rollout finishes.
+    void rolloutReachesSwupdateThroughDdi()
+    {
+        Interop t;
+        QVERIFY(t.setUp(1));
+        const QByteArray payload = QByteArray("fleetdesk rollout payload\n").repeated(1000);
+        SwuBundleBuilder bundle(*t.signer);
+        bundle.setVersion(QStringLiteral("2.6.0"))
+            .setHardwareCompatibility({QStringLiteral("1.0")})
+            .setPayload(payload)
+            .setInstallPath(t.installPath);
+        const qint64 release = t.importBundle(bundle, {});
+        QVERIFY(release > 0);
+        SigningKeyStore keys(t.f.ws.db(), t.f.ws.session().audit(), t.f.ws.path());
+        auto key = keys.unlock(QByteArray(DdiFixture::passphrase));
+        QVERIFY(key.ok());
+        QVERIFY(TestPassStore(t.f.ws.db(), t.f.ws.session().audit())
+                    .record(release, TestPassRecord::Source::Bench, QStringLiteral("lab run"),
+                            key.value())
+                    .ok());
+        RolloutService service(t.f.ws.db(), t.f.ws.session().audit(), SystemClock::instance());
+        RolloutPlanSpec plan;
+        plan.devicesPerMinute = 60;
+        auto created = service.create(QStringLiteral("swupdate"), release,
+                                      {t.f.deviceId(QStringLiteral("dev1"))}, {}, plan,
+                                      QStringLiteral("interop"));
+        QVERIFY2(created.ok(), qPrintable(created.message()));
+        RolloutControl control(t.f.ws.db(), t.f.ws.session().audit(), SystemClock::instance());
+        QVERIFY(control.submit(QStringLiteral("swupdate")).ok());
+        QVERIFY(control.start(QStringLiteral("swupdate"), QStringLiteral("interop")).ok());
+        RolloutEngineRunner::Options options;
+        options.intervalMs = 200;
+        options.holder = QStringLiteral("test");
+        RolloutEngineThread engine(t.f.ws.path(), SystemClock::instance(), options);
+        engine.start();
+        const auto deviceState = [&] {
+            return scalarOf(t.f.ws.db(), QStringLiteral("SELECT state FROM rollout_devices"))
+                .toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(deviceState(), QStringLiteral("notified"), DeviceTimeoutMs);
+        const qint64 action =
+            scalarOf(t.f.ws.db(), QStringLiteral("SELECT job_row FROM rollout_devices"))
+                .toLongLong();
+        QCOMPARE(scalarOf(t.f.ws.db(), QStringLiteral("SELECT transport FROM jobs WHERE id = ?"),
+                          {action})
+                     .toString(),
+                 QStringLiteral("ddi"));
+
+        SwupdateDevice device(t.device());
+        QVERIFY2(device.start().ok(), device.log().constData());
+        QTRY_VERIFY2_WITH_TIMEOUT(t.events(action)
+                                      .join(QLatin1Char('\n'))
+                                      .contains(QLatin1String("All Chunks Installed.")),
+                                  qPrintable(describe(t, action, device)), DeviceTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(deviceState(), QStringLiteral("installing"), DeviceTimeoutMs);
+        QCOMPARE(fileBytes(t.installPath), payload);
+        QVERIFY(device.restartAfterReboot(true).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(deviceState(), QStringLiteral("succeeded"), DeviceTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            scalarOf(t.f.ws.db(), QStringLiteral("SELECT state FROM rollouts")).toString(),
+            QStringLiteral("finished"), DeviceTimeoutMs);
+        engine.stop();
+        // One action for the device, never two.
+        QCOMPARE(scalarOf(t.f.ws.db(), QStringLiteral("SELECT count(*) FROM jobs")).toInt(), 1);
     }
 
     void wrongHardwareIsReportedAsFailure()
