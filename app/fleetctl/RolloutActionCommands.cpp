@@ -7,9 +7,11 @@
 #include "TextTable.h"
 #include "firmware/SigningKeyStore.h"
 #include "rollout/RolloutControl.h"
+#include "rollout/RolloutHistoryExport.h"
 #include "rollout/RolloutStatus.h"
 #include "rollout/TestPassStore.h"
 #include "storage/WorkspaceSession.h"
+#include "util/Clock.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -346,6 +348,35 @@ int testPass(CommandContext &c)
     return ExitCodes::value(ExitCode::Ok);
 }
 
+int exportHistory(CommandContext &c)
+{
+    auto format = RolloutHistoryExport::formatFor(c.argument(1));
+    if (!format)
+        return c.usageError(format.message());
+    auto session = c.openSession(CommandContext::Access::ReadOnly);
+    if (!session)
+        return c.fail(session.error());
+    WorkspaceSession &ws = *session.value();
+    auto rollout = RolloutStore(ws.db()).find(c.argument(0));
+    if (!rollout)
+        return c.fail(rollout.error());
+    auto history = RolloutHistoryExport::read(ws.db(), rollout->id, c.clock().nowMs());
+    if (!history)
+        return c.fail(history.error());
+    if (Status s = RolloutHistoryExport::write(history.value(), c.argument(1), format.value()); !s)
+        return c.fail(s.error());
+    if (c.out().isJson())
+        c.out().json(QJsonObject{{QStringLiteral("file"), c.argument(1)},
+                                 {QStringLiteral("devices"), qint64(history->devices.size())},
+                                 {QStringLiteral("events"), qint64(history->events.size())}});
+    else
+        c.out().line(QStringLiteral("Wrote rollout '%1' to %2: %3 devices, %4 timeline entries.")
+                         .arg(rollout->name, c.argument(1))
+                         .arg(history->devices.size())
+                         .arg(history->events.size()));
+    return ExitCodes::value(ExitCode::Ok);
+}
+
 } // namespace
 
 QList<CommandSpec> RolloutActionCommands::commands()
@@ -540,6 +571,21 @@ QList<CommandSpec> RolloutActionCommands::commands()
                                     "48 h soak\" --passphrase-file ~/.fleetdesk-pass")};
     pass.run = testPass;
     list << pass;
+
+    CommandSpec exportSpec;
+    exportSpec.name = QStringLiteral("export");
+    exportSpec.summary = QStringLiteral("Export a rollout's history (CSV or JSON)");
+    exportSpec.description = QStringLiteral(
+        "Writes the rollout's record: its header (release, test gate, approval), the results "
+        "per wave, every device's final state and the whole timeline. The format follows the "
+        "file name: .csv or .json. The file is written whole or not at all.");
+    exportSpec.arguments = {
+        {QStringLiteral("NAME"), QStringLiteral("The rollout's name (or its id)."), true, false},
+        {QStringLiteral("FILE"), QStringLiteral("Where to write it (.csv or .json)."), true,
+         false}};
+    exportSpec.examples = {QStringLiteral("rollout export \"eg 9\" eg9-history.csv")};
+    exportSpec.run = exportHistory;
+    list << exportSpec;
     return list;
 }
 

@@ -702,6 +702,17 @@ private slots:
         QVERIFY2(reasons.contains(QStringLiteral("pause: shift end")),
                  qPrintable(reasons.join(QLatin1Char('|'))));
 
+        // The history, as a file.
+        const QString csv = path(QStringLiteral("history.csv"));
+        FLEETCTL_EXPECT_EXIT(
+            m_cli.run({QStringLiteral("rollout"), QStringLiteral("export"), name, csv}), 0);
+        const QByteArray history = FleetctlRunner::readFile(csv);
+        QVERIFY2(history.contains(skipped.toUtf8()), history.left(400).constData());
+        QVERIFY(history.contains("pause: shift end"));
+        const CliResult badFormat = m_cli.run({QStringLiteral("rollout"), QStringLiteral("export"),
+                                               name, path(QStringLiteral("h.txt"))});
+        QCOMPARE(badFormat.exitCode, 2);
+
         const CliResult cancelled = action({QStringLiteral("cancel"), name,
                                             QStringLiteral("--reason"), QStringLiteral("abandon")});
         FLEETCTL_EXPECT_EXIT(cancelled, 0);

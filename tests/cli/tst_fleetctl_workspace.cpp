@@ -435,6 +435,7 @@ private slots:
         row("rollout rollback", {QStringLiteral("--all"), QStringLiteral("known-good")});
         row("rollout status", {QStringLiteral("--state STATE"), QStringLiteral("--events")});
         row("rollout test-pass", {QStringLiteral("--summary TEXT"), QStringLiteral("signed")});
+        row("rollout export", {QStringLiteral("FILE"), QStringLiteral(".csv or .json")});
         row("device drift", {QStringLiteral("drift scanner")});
         row("device accept-version", {QStringLiteral("--reason TEXT")});
         row("device retarget", {QStringLiteral("--artifact-base-url URL")});
@@ -550,6 +551,7 @@ private slots:
                                    QStringLiteral("rollout rollback"),
                                    QStringLiteral("rollout status"),
                                    QStringLiteral("rollout test-pass"),
+                                   QStringLiteral("rollout export"),
                                    QStringLiteral("device drift"),
                                    QStringLiteral("device accept-version"),
                                    QStringLiteral("device retarget"),
