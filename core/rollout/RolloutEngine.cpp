@@ -599,8 +599,44 @@ Result<QList<qint64>> RolloutEngine::openDevices(Context &c, int limit)
     return ids;
 }
 
+Status RolloutEngine::removeLeavers(Context &c)
+{
+    // A queued device that was quarantined, or is being or has been decommissioned, since the
+    // rollout was made has left its target set: it is not started, and does not count.
+    auto leaving = c.runtime->devices(
+        c.rollout.id, QStringLiteral("rd.state = 'queued' AND d.state IN ('quarantined', "
+                                     "'decommissioning', 'retired')"));
+    if (!leaving)
+        return leaving.status();
+    for (RolloutDeviceRecord &record : leaving.value()) {
+        auto machine = RolloutDeviceMachine::restore(
+            RolloutRuntimeStore::setupFor(c.rollout, c.targetVersion, record.knownGood),
+            record.snapshot);
+        if (!machine)
+            return machine.status();
+        auto state = m_db.scalar(QStringLiteral("SELECT state FROM devices WHERE id = ?"),
+                                 {record.deviceId});
+        if (!state)
+            return state.status();
+        auto removed =
+            machine->remove(c.now, QStringLiteral("the device is %1 now").arg(state->toString()));
+        if (!removed)
+            return removed.status();
+        c.report->transitions += int(removed->transitions.size());
+        if (Status s = c.runtime->applyTransitions(c.rollout.id, record, machine.value(),
+                                                   removed->transitions, kActor);
+            !s)
+            return s;
+        if (Status s = c.runtime->saveDevice(c.rollout.id, record); !s)
+            return s;
+    }
+    return Status::success();
+}
+
 Status RolloutEngine::startDevices(Context &c)
 {
+    if (Status s = removeLeavers(c); !s)
+        return s;
     if (c.rollout.waveStartedMs && c.now < *c.rollout.waveStartedMs)
         return Status::success(); // the pause between waves
     // A token bucket: credit accrues at the plan's rate and holds at most ten seconds' worth

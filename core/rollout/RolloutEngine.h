@@ -66,6 +66,7 @@ private:
     Status handleRollback(Context &c, RolloutDeviceRecord &record, RolloutDeviceMachine &machine);
     Status afterFailure(Context &c, RolloutDeviceRecord &record, RolloutDeviceMachine &machine);
     Status judge(Context &c);
+    Status removeLeavers(Context &c);
     Status startDevices(Context &c);
     Status decide(Context &c, RolloutAction action, const QString &reason,
                   const QString &auditAction);

@@ -341,6 +341,38 @@ private slots:
                  1);
     }
 
+    void aDeviceThatLeftTheTargetSetIsRemoved()
+    {
+        Rig rig(3, 0);
+        RolloutPlanSpec plan = fastPlan();
+        plan.devicesPerMinute = 6; // one device at a time
+        const qint64 id = rig.create(plan);
+        rig.recordBenchPass();
+        auto control = rig.control();
+        QVERIFY(control.submit(QStringLiteral("r1")).ok());
+        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        rig.exec(QStringLiteral("UPDATE devices SET state = 'quarantined' WHERE id = ?"),
+                 {rig.targets[2]});
+        rig.tick();
+        QCOMPARE(rig.deviceState(rig.targets[2]), QStringLiteral("removed"));
+        QVERIFY(scalarOf(rig.f.ws.db(),
+                         QStringLiteral("SELECT reason FROM rollout_devices WHERE "
+                                        "device_id = ?"),
+                         {rig.targets[2]})
+                    .toString()
+                    .contains(QLatin1String("quarantined")));
+        for (int i = 0; i < 10 && rig.state(id) != QLatin1String("finished"); ++i) {
+            rig.finishJobs(QStringLiteral("succeeded"), rig.devicesIn(QStringLiteral("notified")));
+            rig.f.ws.clock().advanceMs(20'000);
+            rig.tick();
+        }
+        // Removed devices neither help nor hurt the gate: 2 of 2 counted succeeded.
+        QCOMPARE(rig.state(id), QStringLiteral("finished"));
+        QCOMPARE(rig.count(QStringLiteral("SELECT count(*) FROM jobs WHERE device_id = ?"),
+                           {rig.targets[2]}),
+                 0);
+    }
+
     void timeoutRetriesWithANewJob()
     {
         Rig rig(1, 0);
