@@ -163,6 +163,22 @@ Result<RolloutTickReport> RolloutEngine::tickRollout(qint64 rolloutId)
     return report;
 }
 
+Result<RolloutDeviceMachine> RolloutEngine::machineOf(const Context &c,
+                                                      const RolloutDeviceRecord &record) const
+{
+    return RolloutDeviceMachine::restore(
+        RolloutRuntimeStore::setupFor(c.rollout, c.targetVersion, record.knownGood),
+        record.snapshot);
+}
+
+Status RolloutEngine::apply(Context &c, RolloutDeviceRecord &record,
+                            const RolloutDeviceMachine &machine,
+                            const QList<RolloutDeviceTransition> &transitions)
+{
+    c.report->transitions += int(transitions.size());
+    return c.runtime->applyTransitions(c.rollout.id, record, machine, transitions, kActor);
+}
+
 Status RolloutEngine::observe(Context &c)
 {
     // Devices underway, and devices with a rollback to start or to follow. Finished rollouts
@@ -207,9 +223,7 @@ Status RolloutEngine::observe(Context &c)
 
 Status RolloutEngine::observeDevice(Context &c, RolloutDeviceRecord &record)
 {
-    auto machine = RolloutDeviceMachine::restore(
-        RolloutRuntimeStore::setupFor(c.rollout, c.targetVersion, record.knownGood),
-        record.snapshot);
+    auto machine = machineOf(c, record);
     if (!machine)
         return machine.status();
     const RolloutDeviceState before = machine->state();
@@ -265,13 +279,9 @@ Status RolloutEngine::observeDevice(Context &c, RolloutDeviceRecord &record)
                 !s)
                 c.report->problems << QStringLiteral("%1: %2").arg(record.uid, s.message());
     }
-    if (!transitions.isEmpty()) {
-        if (Status s = c.runtime->applyTransitions(c.rollout.id, record, machine.value(),
-                                                   transitions, kActor);
-            !s)
+    if (!transitions.isEmpty())
+        if (Status s = apply(c, record, machine.value(), transitions); !s)
             return s;
-        c.report->transitions += int(transitions.size());
-    }
     if (Status s = afterFailure(c, record, machine.value()); !s)
         return s;
     if (Status s = handleRollback(c, record, machine.value()); !s)
@@ -295,9 +305,7 @@ Status RolloutEngine::afterFailure(Context &c, RolloutDeviceRecord &record,
         auto retried = machine.retry(c.now, QStringLiteral("automatic retry"));
         if (retried) {
             record.jobRow.reset();
-            c.report->transitions += int(retried->transitions.size());
-            return c.runtime->applyTransitions(c.rollout.id, record, machine, retried->transitions,
-                                               kActor);
+            return apply(c, record, machine, retried->transitions);
         }
     }
     if (c.rollout.plan.autoRollback && !record.knownGood.isEmpty()) {
@@ -322,9 +330,7 @@ Status RolloutEngine::handleRollback(Context &c, RolloutDeviceRecord &record,
         auto done = machine.rolledBack(c.now, reason);
         if (!done)
             return done.status();
-        c.report->transitions += int(done->transitions.size());
-        return c.runtime->applyTransitions(c.rollout.id, record, machine, done->transitions,
-                                           kActor);
+        return apply(c, record, machine, done->transitions);
     };
     auto giveUp = [&](const QString &why) -> Status {
         record.rollbackRequestedMs.reset();
@@ -609,9 +615,7 @@ Status RolloutEngine::removeLeavers(Context &c)
     if (!leaving)
         return leaving.status();
     for (RolloutDeviceRecord &record : leaving.value()) {
-        auto machine = RolloutDeviceMachine::restore(
-            RolloutRuntimeStore::setupFor(c.rollout, c.targetVersion, record.knownGood),
-            record.snapshot);
+        auto machine = machineOf(c, record);
         if (!machine)
             return machine.status();
         auto state = m_db.scalar(QStringLiteral("SELECT state FROM devices WHERE id = ?"),
@@ -622,10 +626,7 @@ Status RolloutEngine::removeLeavers(Context &c)
             machine->remove(c.now, QStringLiteral("the device is %1 now").arg(state->toString()));
         if (!removed)
             return removed.status();
-        c.report->transitions += int(removed->transitions.size());
-        if (Status s = c.runtime->applyTransitions(c.rollout.id, record, machine.value(),
-                                                   removed->transitions, kActor);
-            !s)
+        if (Status s = apply(c, record, machine.value(), removed->transitions); !s)
             return s;
         if (Status s = c.runtime->saveDevice(c.rollout.id, record); !s)
             return s;
@@ -678,9 +679,7 @@ Status RolloutEngine::startDevices(Context &c)
     if (!records)
         return records.status();
     for (RolloutDeviceRecord &record : records.value()) {
-        auto machine = RolloutDeviceMachine::restore(
-            RolloutRuntimeStore::setupFor(c.rollout, c.targetVersion, record.knownGood),
-            record.snapshot);
+        auto machine = machineOf(c, record);
         if (!machine)
             return machine.status();
         Result<RolloutDeviceOutcome> outcome = RolloutDeviceOutcome{};
@@ -697,10 +696,7 @@ Status RolloutEngine::startDevices(Context &c)
         }
         if (!outcome)
             return outcome.status();
-        c.report->transitions += int(outcome->transitions.size());
-        if (Status s = c.runtime->applyTransitions(c.rollout.id, record, machine.value(),
-                                                   outcome->transitions, kActor);
-            !s)
+        if (Status s = apply(c, record, machine.value(), outcome->transitions); !s)
             return s;
         if (Status s = c.runtime->saveDevice(c.rollout.id, record); !s)
             return s;

@@ -61,6 +61,11 @@ public:
 
 private:
     struct Context;
+    Result<RolloutDeviceMachine> machineOf(const Context &c,
+                                           const RolloutDeviceRecord &record) const;
+    // Commits the machine's transitions to the record and the timeline, counted in the report.
+    Status apply(Context &c, RolloutDeviceRecord &record, const RolloutDeviceMachine &machine,
+                 const QList<RolloutDeviceTransition> &transitions);
     Status observe(Context &c);
     Status observeDevice(Context &c, RolloutDeviceRecord &record);
     Status handleRollback(Context &c, RolloutDeviceRecord &record, RolloutDeviceMachine &machine);
