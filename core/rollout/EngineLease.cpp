@@ -44,23 +44,28 @@ Result<bool> EngineLease::acquire(qint64 nowMs)
 {
     const QString host = QHostInfo::localHostName();
     const qint64 pid = QCoreApplication::applicationPid();
-    auto s = m_db.prepare(
-        QStringLiteral("SELECT host, pid, expires_ms, holder FROM engine_leases WHERE name = ?"));
-    if (!s)
-        return s.error();
-    s->bindAll({m_name});
-    if (s->next()) {
-        const QString theirHost = s->text(0);
-        const qint64 theirPid = s->int64(1);
-        const qint64 expires = s->int64(2);
-        // Two engines in one process (the window's, a test's) are told apart by the holder.
-        const bool mine = theirHost == host && theirPid == pid && s->text(3) == m_holder;
-        const bool gone = theirHost == host && !processAlive(theirPid);
-        if (!mine && !gone && expires > nowMs)
-            return false;
+    {
+        // Scoped: a statement left on its row keeps a read transaction open, and the write
+        // below would then fail with SQLITE_BUSY at once (WAL cannot upgrade a stale snapshot,
+        // and the busy timeout does not apply).
+        auto s = m_db.prepare(QStringLiteral(
+            "SELECT host, pid, expires_ms, holder FROM engine_leases WHERE name = ?"));
+        if (!s)
+            return s.error();
+        s->bindAll({m_name});
+        if (s->next()) {
+            const QString theirHost = s->text(0);
+            const qint64 theirPid = s->int64(1);
+            const qint64 expires = s->int64(2);
+            // Two engines in one process (the window's, a test's) are told apart by the holder.
+            const bool mine = theirHost == host && theirPid == pid && s->text(3) == m_holder;
+            const bool gone = theirHost == host && !processAlive(theirPid);
+            if (!mine && !gone && expires > nowMs)
+                return false;
+        }
+        if (!s->lastStepError().isEmpty())
+            return Error::failed(s->lastStepError());
     }
-    if (!s->lastStepError().isEmpty())
-        return Error::failed(s->lastStepError());
     if (Status w = m_db.execute(
             QStringLiteral("INSERT INTO engine_leases (name, holder, host, pid, expires_ms) "
                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = "

@@ -530,7 +530,9 @@ Status RolloutControl::requestRollback(const StoredRollout &rollout, RolloutDevi
     e.atMs = nowMs;
     e.deviceId = record.deviceId;
     e.wave = record.wave;
-    e.kind = QStringLiteral("operator");
+    // The engine's own requests (auto rollback) are its decisions, not an operator's.
+    e.kind =
+        actor == QLatin1String("engine") ? QStringLiteral("decision") : QStringLiteral("operator");
     e.fromState = RolloutDeviceStates::name(state);
     e.toState = RolloutDeviceStates::name(state);
     e.actor = actor;

@@ -3,6 +3,7 @@
 #include "audit/AuditLog.h"
 #include "firmware/ReleaseRepository.h"
 #include "rollout/RolloutControl.h"
+#include "rollout/RolloutDeviceTransitionTable.h"
 #include "rollout/RolloutStateMachine.h"
 #include "rollout/RolloutTransport.h"
 #include "rollout/TestPassStore.h"
@@ -240,11 +241,27 @@ Status RolloutEngine::observeDevice(Context &c, RolloutDeviceRecord &record)
         const auto js = m_jobStates.constFind(*record.jobRow);
         if (js != m_jobStates.constEnd()) {
             auto mapped = RolloutDeviceMachine::stateForTransport(js->state);
+            // The engine samples the job's state once a tick: a device that installed,
+            // rebooted and fell back between two ticks jumps straight to rolled_back. It
+            // installed, so step it through "installing" first.
+            if (mapped && mapped.value() == RolloutDeviceState::RolledBack &&
+                !RolloutDeviceTransitionTable::check(machine->state(),
+                                                     RolloutDeviceState::RolledBack))
+                take(machine->onTransportReport(
+                    QStringLiteral("installing"), c.now,
+                    QStringLiteral("implied by its later report '%1'").arg(js->state)));
             if (mapped && mapped.value() != machine->state())
                 take(machine->onTransportReport(js->state, c.now, js->reason));
         }
     }
-    if (machine->state() == RolloutDeviceState::Validating) {
+    // The device's own post-boot checks run until its job ends: its inventory may already
+    // show the new version while it is still deciding to fall back.
+    bool jobOver = true;
+    if (record.jobRow) {
+        const auto js = m_jobStates.constFind(*record.jobRow);
+        jobOver = js == m_jobStates.constEnd() || js->finished;
+    }
+    if (machine->state() == RolloutDeviceState::Validating && jobOver) {
         const DeviceFacts f = c.facts.value(record.deviceId);
         const bool onTarget = f.version == c.targetVersion;
         // Back on the old version: only believed once the device has been heard from well

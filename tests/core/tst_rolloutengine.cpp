@@ -373,6 +373,73 @@ private slots:
                  0);
     }
 
+    // The device's own post-boot check runs until its job ends: an inventory that already
+    // shows the new version is not yet a success (found by tst_rolloutfleet with fleetsim's
+    // --bad-boot, where a device reported 2.5.0 at boot and then fell back).
+    void validationWaitsForTheDevicesOwnCheck()
+    {
+        Rig rig(1, 0);
+        RolloutPlanSpec plan = fastPlan();
+        plan.retries = RetryLimits{0, 0, 0, 0, 0};
+        plan.thresholds.successPercent = 0;
+        const qint64 id = rig.create(plan);
+        rig.recordBenchPass();
+        auto control = rig.control();
+        QVERIFY(control.submit(QStringLiteral("r1")).ok());
+        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        rig.tick();
+        const qint64 now = rig.f.ws.clock().nowMs();
+        rig.exec(QStringLiteral("UPDATE jobs SET state = 'verifying', updated_ms = ?"), {now});
+        rig.exec(QStringLiteral("UPDATE devices SET fw_version = '2.5.0', health = 'ok', "
+                                "last_seen = ?"),
+                 {now});
+        rig.f.ws.clock().advanceMs(1000);
+        rig.tick();
+        QCOMPARE(rig.deviceState(rig.targets[0]), QStringLiteral("validating"));
+        QCOMPARE(rig.count(QStringLiteral("SELECT count(*) FROM jobs WHERE state = "
+                                          "'cancelled'")),
+                 0);
+        rig.exec(QStringLiteral("UPDATE jobs SET state = 'rolled_back', finished_ms = ?"), {now});
+        rig.exec(QStringLiteral("UPDATE devices SET fw_version = '2.4.1'"));
+        rig.f.ws.clock().advanceMs(1000);
+        rig.tick();
+        QCOMPARE(rig.deviceState(rig.targets[0]), QStringLiteral("rolled_back"));
+        QCOMPARE(rig.state(id), QStringLiteral("finished"));
+    }
+
+    // Sampled once a tick, a device can go from "notified" to "rolled_back" between two
+    // ticks (installed, rebooted, fell back); it must not be stuck in between.
+    void aFallBackBetweenTwoTicksIsNotLost_data()
+    {
+        QTest::addColumn<QString>("seenBefore");
+        QTest::newRow("from notified") << QString();
+        QTest::newRow("from downloading") << QStringLiteral("downloading");
+    }
+    void aFallBackBetweenTwoTicksIsNotLost()
+    {
+        QFETCH(QString, seenBefore);
+        Rig rig(1, 0);
+        RolloutPlanSpec plan = fastPlan();
+        plan.retries = RetryLimits{0, 0, 0, 0, 0};
+        rig.create(plan);
+        rig.recordBenchPass();
+        auto control = rig.control();
+        QVERIFY(control.submit(QStringLiteral("r1")).ok());
+        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        rig.tick();
+        const qint64 now = rig.f.ws.clock().nowMs();
+        if (!seenBefore.isEmpty()) {
+            rig.exec(QStringLiteral("UPDATE jobs SET state = ?, updated_ms = ?"),
+                     {seenBefore, now});
+            rig.f.ws.clock().advanceMs(1000);
+            rig.tick();
+        }
+        rig.exec(QStringLiteral("UPDATE jobs SET state = 'rolled_back', finished_ms = ?"), {now});
+        rig.f.ws.clock().advanceMs(1000);
+        rig.tick();
+        QCOMPARE(rig.deviceState(rig.targets[0]), QStringLiteral("rolled_back"));
+    }
+
     void timeoutRetriesWithANewJob()
     {
         Rig rig(1, 0);
