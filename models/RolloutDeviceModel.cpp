@@ -97,6 +97,8 @@ QVariant RolloutDeviceModel::headerData(int section, Qt::Orientation orientation
         return tr("Known good");
     case Reported:
         return tr("Reported version");
+    case Drift:
+        return tr("Drift");
     default:
         return {};
     }
@@ -216,6 +218,8 @@ QVariant RolloutDeviceModel::display(const QVector<QVariant> &row, int column) c
         return row.value(F::KnownGood).toString();
     case Reported:
         return row.value(F::Reported).toString();
+    case Drift:
+        return row.value(F::Drift).toString();
     default:
         return {};
     }

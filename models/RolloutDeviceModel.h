@@ -26,6 +26,7 @@ public:
         Failure,
         KnownGood,
         Reported,
+        Drift,
         ColumnCount
     };
     enum Role {

@@ -106,7 +106,8 @@ Result<PageRows> RolloutDevicePageSource::page(SqliteDatabase &db, qint64 offset
         QStringLiteral("SELECT rd.device_id, d.uid, d.name, rd.wave, rd.state, j.percent, "
                        "rd.attempts, rd.started_ms, rd.finished_ms, rd.failure_kind, rd.reason, "
                        "rd.health_problem, rd.known_good, d.fw_version, "
-                       "rd.rollback_requested_ms, j.state") +
+                       "rd.rollback_requested_ms, j.state, (SELECT group_concat(kind, ', ') FROM "
+                       "device_drift WHERE device_id = rd.device_id)") +
         fromWhere(binds) +
         QStringLiteral(" ORDER BY (%1) IS NULL, %1%2, rd.wave, d.uid LIMIT ? OFFSET ?")
             .arg(order, direction);

@@ -59,6 +59,7 @@ public:
         Reported,
         RollbackRequestedMs,
         JobState,
+        Drift, // the drift scanner's findings for the device, "fell_back, update_loop"
         FieldCount
     };
 

@@ -266,6 +266,7 @@ int status(CommandContext &c)
                                 {QStringLiteral("known_good"), d.knownGood},
                                 {QStringLiteral("reported_version"), d.reportedVersion},
                                 {QStringLiteral("rollback_requested"), d.rollbackRequested},
+                                {QStringLiteral("drift"), QJsonArray::fromStringList(d.drift)},
                                 {QStringLiteral("started"), isoOrNull(d.startedMs)},
                                 {QStringLiteral("finished"), isoOrNull(d.finishedMs)}};
         doc.insert(QStringLiteral("devices"), rows);

@@ -498,10 +498,15 @@ Status RolloutEngine::judge(Context &c)
 
     const int wave = c.rollout.currentWave;
     const WaveCounts full = counts->value(wave);
+    // The pilot passes only when every pilot device succeeded and validated, whatever the
+    // waves' own success threshold.
+    WaveThresholds thresholds = c.rollout.plan.thresholds;
+    if (wave == 0)
+        thresholds.successPercent = 100;
     const QString waveName =
         wave == 0 ? QStringLiteral("the pilot") : QStringLiteral("wave %1").arg(wave);
     // Abort is judged on every failure of the wave.
-    const WaveVerdict abort = WaveVerdict::judge(full, c.rollout.plan.thresholds);
+    const WaveVerdict abort = WaveVerdict::judge(full, thresholds);
     if (abort.decision() == WaveVerdict::Decision::Abort) {
         if (Status s = decide(c, RolloutAction::Cancel,
                               QStringLiteral("%1: %2").arg(waveName, abort.reason()),
@@ -521,7 +526,7 @@ Status RolloutEngine::judge(Context &c)
         seen.cancelled += take;
         acknowledged -= take;
     }
-    const WaveVerdict verdict = WaveVerdict::judge(seen, c.rollout.plan.thresholds);
+    const WaveVerdict verdict = WaveVerdict::judge(seen, thresholds);
     switch (verdict.decision()) {
     case WaveVerdict::Decision::Continue:
         return Status::success();

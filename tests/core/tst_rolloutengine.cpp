@@ -219,6 +219,31 @@ private slots:
         QCOMPARE(rig.state(id), QStringLiteral("finished"));
     }
 
+    void thePilotPassesOnlyWhenEveryPilotDeviceSucceeded()
+    {
+        Rig rig(4, 2);
+        RolloutPlanSpec plan = fastPlan();
+        plan.thresholds.successPercent = 50; // the waves' threshold; the pilot's is 100 %
+        plan.retries = RetryLimits{0, 0, 0, 0, 0};
+        const qint64 id = rig.create(plan);
+        rig.recordBenchPass();
+        auto control = rig.control();
+        QVERIFY(control.submit(QStringLiteral("r1")).ok());
+        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        rig.f.ws.clock().advanceMs(1000);
+        rig.tick();
+        rig.finishJobs(QStringLiteral("succeeded"), {rig.pilots[0]});
+        rig.finishJobs(QStringLiteral("failed"), {rig.pilots[1]});
+        rig.f.ws.clock().advanceMs(1000);
+        rig.tick();
+        QCOMPARE(rig.state(id), QStringLiteral("paused"));
+        QCOMPARE(rig.inState(QStringLiteral("notified")), 0); // no wave device was started
+        QVERIFY(scalarOf(rig.f.ws.db(), QStringLiteral("SELECT reason FROM rollout_events WHERE "
+                                                       "kind = 'decision' ORDER BY id DESC"))
+                    .toString()
+                    .startsWith(QLatin1String("the pilot:")));
+    }
+
     void startWithoutPilotNeedsAPassRecord()
     {
         Rig rig(3, 0);
