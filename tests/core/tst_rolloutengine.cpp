@@ -87,6 +87,14 @@ struct Rig
             qFatal("pass: %s", qPrintable(r.message()));
     }
 
+    // Records a signed bench pass, submits and starts rollout "r1": how most cases begin.
+    bool startWithBenchPass(RolloutControl &control)
+    {
+        recordBenchPass();
+        return control.submit(QStringLiteral("r1")).ok() &&
+               control.start(QStringLiteral("r1"), QStringLiteral("go")).ok();
+    }
+
     RolloutTickReport tick()
     {
         auto r = engine->tick();
@@ -226,10 +234,8 @@ private slots:
         plan.thresholds.successPercent = 50; // the waves' threshold; the pilot's is 100 %
         plan.retries = RetryLimits{0, 0, 0, 0, 0};
         const qint64 id = rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.f.ws.clock().advanceMs(1000);
         rig.tick();
         rig.finishJobs(QStringLiteral("succeeded"), {rig.pilots[0]});
@@ -283,10 +289,8 @@ private slots:
         plan.devicesPerMinute = rate;
         plan.maxConcurrent = concurrent;
         rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.tick();
         QCOMPARE(rig.inState(QStringLiteral("notified")), firstTick);
         rig.f.ws.clock().advanceMs(10'000);
@@ -304,10 +308,8 @@ private slots:
         plan.thresholds.pauseFailurePercent = 10;
         plan.retries = RetryLimits{0, 0, 0, 0, 0};
         const qint64 id = rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.f.ws.clock().advanceMs(20'000);
         rig.tick();
         QCOMPARE(rig.inState(QStringLiteral("notified")), 10);
@@ -344,10 +346,8 @@ private slots:
         plan.thresholds.abortAfterFailures = 1;
         plan.retries = RetryLimits{0, 0, 0, 0, 0};
         const qint64 id = rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.f.ws.clock().advanceMs(20'000);
         rig.tick();
         const QList<qint64> started = rig.devicesIn(QStringLiteral("notified"));
@@ -372,10 +372,8 @@ private slots:
         RolloutPlanSpec plan = fastPlan();
         plan.devicesPerMinute = 6; // one device at a time
         const qint64 id = rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.exec(QStringLiteral("UPDATE devices SET state = 'quarantined' WHERE id = ?"),
                  {rig.targets[2]});
         rig.tick();
@@ -408,10 +406,8 @@ private slots:
         plan.retries = RetryLimits{0, 0, 0, 0, 0};
         plan.thresholds.successPercent = 0;
         const qint64 id = rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.tick();
         const qint64 now = rig.f.ws.clock().nowMs();
         rig.exec(QStringLiteral("UPDATE jobs SET state = 'verifying', updated_ms = ?"), {now});
@@ -447,10 +443,8 @@ private slots:
         RolloutPlanSpec plan = fastPlan();
         plan.retries = RetryLimits{0, 0, 0, 0, 0};
         rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.tick();
         const qint64 now = rig.f.ws.clock().nowMs();
         if (!seenBefore.isEmpty()) {
@@ -472,10 +466,8 @@ private slots:
         plan.timeouts.downloadMs = 60'000;
         plan.retries.timeout = 1;
         rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.tick();
         QCOMPARE(rig.inState(QStringLiteral("notified")), 1);
         rig.f.ws.clock().advanceMs(61'000);
@@ -504,10 +496,8 @@ private slots:
         plan.autoRollback = true;
         plan.thresholds.successPercent = 0;
         rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.f.ws.clock().advanceMs(10'000);
         rig.tick();
         rig.finishJobs(QStringLiteral("failed"), {rig.targets[0]});
@@ -549,10 +539,8 @@ private slots:
         plan.windows = {MaintenanceWindow::parse(QStringLiteral("Mon-Sun 01:00-05:00")).value()};
         rig.f.ws.clock().setNow(QDateTime(QDate(2026, 1, 14), QTime(12, 0), Qt::UTC));
         rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.tick();
         QCOMPARE(rig.inState(QStringLiteral("notified")), 0);
         rig.f.ws.clock().setNow(QDateTime(QDate(2026, 1, 15), QTime(0, 30), Qt::UTC));
@@ -562,10 +550,8 @@ private slots:
         Rig other(2, 0);
         other.f.ws.clock().setNow(QDateTime(QDate(2026, 1, 14), QTime(12, 0), Qt::UTC));
         other.create(plan);
-        other.recordBenchPass();
         auto c2 = other.control();
-        QVERIFY(c2.submit(QStringLiteral("r1")).ok());
-        QVERIFY(c2.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(other.startWithBenchPass(c2));
         QVERIFY(!c2.overrideWindows(QStringLiteral("r1"), true, {}).ok());
         QVERIFY(c2.overrideWindows(QStringLiteral("r1"), true, QStringLiteral("line down")).ok());
         other.tick();
@@ -602,10 +588,8 @@ private slots:
         plan.windows = {MaintenanceWindow::parse(QStringLiteral("Mon-Sun 01:00-04:00")).value()};
         rig.f.ws.clock().setNow(nowUtc.addDays(-1));
         rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         rig.f.ws.clock().setNow(nowUtc);
         rig.tick();
         QCOMPARE(rig.inState(QStringLiteral("notified")) > 0, starts);
@@ -617,10 +601,8 @@ private slots:
         RolloutPlanSpec plan = fastPlan();
         plan.devicesPerMinute = 60;
         const qint64 id = rig.create(plan);
-        rig.recordBenchPass();
         auto control = rig.control();
-        QVERIFY(control.submit(QStringLiteral("r1")).ok());
-        QVERIFY(control.start(QStringLiteral("r1"), QStringLiteral("go")).ok());
+        QVERIFY(rig.startWithBenchPass(control));
         for (int round = 0; round < 40 && rig.state(id) != QLatin1String("finished"); ++round) {
             rig.restartEngine(); // every tick by a "new process"
             rig.tick();
