@@ -565,22 +565,17 @@ Status RolloutEngine::judge(Context &c)
     if (next)
         return advanceWave(c, *next,
                            QStringLiteral("%1 passed: %2").arg(waveName, verdict.reason()));
-    qint64 unfinished = 0;
     WaveCounts all;
-    for (const WaveCounts &w : counts.value()) {
-        unfinished += w.unfinished();
-        all.succeeded += w.succeeded;
-        all.failed += w.failures();
-        all.cancelled += w.cancelled + w.removed;
-    }
-    if (unfinished > 0)
+    for (const WaveCounts &w : counts.value())
+        all.add(w);
+    if (all.unfinished() > 0)
         return Status::success(); // an earlier wave, forced past, still has devices underway
     return decide(c, RolloutAction::Finish,
                   QStringLiteral("every wave is done: %1 devices succeeded, %2 failed or were "
                                  "rolled back, %3 were cancelled or removed")
                       .arg(all.succeeded)
-                      .arg(all.failed)
-                      .arg(all.cancelled),
+                      .arg(all.failures())
+                      .arg(all.cancelled + all.removed),
                   QStringLiteral("rollout.finished"));
 }
 

@@ -208,10 +208,10 @@ Result<QMap<int, WaveCounts>> RolloutRuntimeStore::waveCounts(qint64 rolloutId)
         auto state = RolloutDeviceStates::parse(s->text(1));
         if (!state)
             return state.error();
-        WaveCounts &c = counts[int(s->int64(0))];
-        const qint64 n = s->int64(2);
-        for (qint64 i = 0; i < n; ++i)
-            RolloutDeviceStates::addTo(c, state.value());
+        // One device's counts, scaled by how many are in that state (the rows are grouped).
+        WaveCounts one;
+        RolloutDeviceStates::addTo(one, state.value());
+        counts[int(s->int64(0))].add(one, s->int64(2));
     }
     if (!s->lastStepError().isEmpty())
         return Error::failed(s->lastStepError());

@@ -110,17 +110,7 @@ Result<RolloutStatus> RolloutStatusReader::status(qint64 rolloutId)
         w.counts = it.value();
         w.current = w.wave == rollout->currentWave;
         status.waves << w;
-        const WaveCounts &c = it.value();
-        WaveCounts &t = status.total;
-        t.pending += c.pending;
-        t.inProgress += c.inProgress;
-        t.succeeded += c.succeeded;
-        t.failed += c.failed;
-        t.rejected += c.rejected;
-        t.timedOut += c.timedOut;
-        t.rolledBack += c.rolledBack;
-        t.cancelled += c.cancelled;
-        t.removed += c.removed;
+        status.total.add(it.value());
     }
     auto excluded =
         m_db.scalar(QStringLiteral("SELECT count(*) FROM rollout_exclusions WHERE rollout_id = ?"),

@@ -31,6 +31,21 @@ struct WaveCounts
     // nor hurt (hawkBit likewise stopped counting deleted targets, PR #328).
     qint64 counted() const { return total() - cancelled - removed; }
     qint64 unfinished() const { return pending + inProgress; }
+
+    // Adds `other`, `times` over (a grouped count of devices in one state, or a wave's counts
+    // into a rollout's total).
+    void add(const WaveCounts &other, qint64 times = 1)
+    {
+        pending += other.pending * times;
+        inProgress += other.inProgress * times;
+        succeeded += other.succeeded * times;
+        failed += other.failed * times;
+        rejected += other.rejected * times;
+        timedOut += other.timedOut * times;
+        rolledBack += other.rolledBack * times;
+        cancelled += other.cancelled * times;
+        removed += other.removed * times;
+    }
 };
 
 } // namespace fleet
