@@ -344,8 +344,8 @@ int printRollout(CommandContext &c, const StoredRollout &r)
 
 QString RolloutCommands::summary() const
 {
-    return QStringLiteral("Staged rollouts of a firmware release: preview the plan and its "
-                          "timeline.");
+    return QStringLiteral("Staged rollouts of a firmware release: plan, create, drive and follow "
+                          "them.");
 }
 
 QList<CommandSpec> RolloutCommands::commands()

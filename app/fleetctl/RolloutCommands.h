@@ -10,7 +10,8 @@ class CommandContext;
 // release would reach and which it would leave out (and why), the pilot and waves, and when each
 // wave is expected to run given the maintenance windows in each site's time zone, the rate and
 // the concurrency cap. `rollout create` stores the same plan as a draft (RolloutService);
-// `list` and `show` read the stored rollouts. Running a rollout comes with the engine.
+// `list` and `show` read the stored rollouts. The commands that drive a rollout (start,
+// pause, status ...) are RolloutActionCommands'.
 class RolloutCommands final : public CommandGroup
 {
 public:
